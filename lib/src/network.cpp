@@ -1,0 +1,46 @@
+#include <wnflow/errors.hpp>
+#include <wnflow/network.hpp>
+
+namespace wnflow {
+
+DiagonalNetwork::DiagonalNetwork(const Problem& problem, Sign sign, int depth)
+    : problem_(&problem), sign_(sign), depth_(depth) {
+  if (depth < 2) throw InputError("depth L must be an integer >= 2, got " + std::to_string(depth));
+}
+
+void DiagonalNetwork::combine(const ConstVectorRef& p, VectorRef x) const {
+  if (sign_ == Sign::positive)
+    x = p;
+  else
+    x = p.head(N()) - p.tail(N());
+}
+
+void DiagonalNetwork::lift(const ConstVectorRef& g, VectorRef G) const {
+  if (sign_ == Sign::positive) {
+    G = g;
+  } else {
+    G.head(N()) = g;
+    G.tail(N()) = -g;
+  }
+}
+
+void DiagonalNetwork::residual(const ConstVectorRef& x, VectorRef e) const {
+  e.noalias() = problem_->A * x;
+  e -= problem_->y;
+}
+
+void DiagonalNetwork::gradient(const ConstVectorRef& e, VectorRef g) const {
+  g.noalias() = problem_->A.transpose() * e;
+}
+
+double DiagonalNetwork::loss(const ConstVectorRef& x) const {
+  return 0.5 * (problem_->A * x - problem_->y).squaredNorm();
+}
+
+Vector DiagonalNetwork::x_of_w(const ConstVectorRef& w) const {
+  Vector x(N());
+  combine(w.array().pow(depth_).matrix(), x);
+  return x;
+}
+
+}  // namespace wnflow
