@@ -1,0 +1,269 @@
+#include <wnflow/csv.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <wnflow/errors.hpp>
+
+namespace wnflow {
+namespace {
+
+// "A file 'A.csv'": every message starts by saying which input is at fault.
+std::string where(const std::string& label, const std::string& path) {
+  return label + " file '" + path + "'";
+}
+
+std::string at(const std::string& label, const std::string& path, std::size_t line) {
+  return where(label, path) + ", line " + std::to_string(line);
+}
+
+std::string at(const std::string& label, const std::string& path, std::size_t line,
+               std::size_t column) {
+  return at(label, path, line) + ", column " + std::to_string(column);
+}
+
+// Quote a token for a message. Control bytes are escaped and a runaway field (e.g. a
+// binary file) is cut, so the message stays one short line and what() is not cut at a NUL.
+std::string quoted(std::string_view token) {
+  constexpr std::size_t max_shown = 40;
+  std::string out = "'";
+  for (const char c : token.substr(0, max_shown)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  if (token.size() > max_shown) out += "...";
+  return out + "'";
+}
+
+bool is_blank_char(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank_char(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank_char(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// One field -> one finite double, or an InputError naming the position. The whole
+// (trimmed) field must be consumed: from_chars alone would read "1e" or "0x10" as a
+// prefix and ignore the rest.
+double parse_field(std::string_view token, const std::string& label, const std::string& path,
+                   std::size_t line, std::size_t column) {
+  if (token.empty()) throw InputError(at(label, path, line, column) + ": empty field");
+  const char* first = token.data();
+  const char* const last = first + token.size();
+  // from_chars rejects '+'; accept exactly one, and only directly before the digits, so
+  // that "+-1", "++1" and "+nan" stay errors.
+  if (*first == '+') {
+    ++first;
+    if (first == last || !(is_digit(*first) || *first == '.'))
+      throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+                       " is not a number");
+  }
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
+  if (ec == std::errc::invalid_argument || ptr != last)
+    throw InputError(at(label, path, line, column) + ": " + quoted(token) + " is not a number");
+  if (ec == std::errc::result_out_of_range)
+    throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+                     " is outside the range of a double");
+  // from_chars accepts "nan", "inf", "infinity" in any case; none is a valid entry.
+  if (!std::isfinite(value))
+    throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+                     " is not a finite number");
+  return value;
+}
+
+std::string read_whole_file(const std::string& path, const std::string& label) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw InputError("cannot open " + where(label, path) +
+                     (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+  }
+  std::string content;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+    content.append(buffer, static_cast<std::size_t>(in.gcount()));
+  // A directory opens fine on Linux and only fails on read.
+  if (in.bad()) throw InputError("cannot read " + where(label, path));
+  return content;
+}
+
+// A rectangular table of finite doubles, stored row-major as read.
+struct Table {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<double> values;
+};
+
+Table read_table(const std::string& path, const std::string& label) {
+  const std::string content = read_whole_file(path, label);
+  std::string_view rest(content);
+  // A UTF-8 byte-order mark is metadata, not part of the first number.
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (rest.substr(0, bom.size()) == bom) rest.remove_prefix(bom.size());
+
+  Table table;
+  std::size_t line_no = 0;
+  std::size_t first_blank = 0;  // line number of the first blank line seen, 0 if none
+  while (!rest.empty()) {
+    const std::size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF files
+
+    if (trim(line).empty()) {
+      if (first_blank == 0) first_blank = line_no;
+      continue;
+    }
+    // Trailing blank lines are harmless; a blank line before data would make the row
+    // index of A differ from the line number, and usually means two files were joined.
+    if (first_blank != 0)
+      throw InputError(at(label, path, first_blank) + ": blank line before the end of the data");
+
+    std::size_t count = 0;
+    std::string_view fields = line;
+    while (true) {
+      const std::size_t comma = fields.find(',');
+      table.values.push_back(
+          parse_field(trim(fields.substr(0, comma)), label, path, line_no, ++count));
+      if (comma == std::string_view::npos) break;
+      fields.remove_prefix(comma + 1);
+    }
+    if (table.rows == 0) {
+      table.cols = count;
+    } else if (count != table.cols) {
+      throw InputError(at(label, path, line_no) + ": row " + std::to_string(table.rows + 1) +
+                       " has " + std::to_string(count) + " values, expected " +
+                       std::to_string(table.cols));
+    }
+    ++table.rows;
+  }
+  if (table.rows == 0) throw InputError(where(label, path) + " is empty");
+  return table;
+}
+
+// Shortest text that from_chars maps back to the same double (bit-exact round trip).
+void append_number(std::string& out, double value) {
+  char buffer[32];  // the longest shortest form of a double is 24 characters
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  (void)ec;  // cannot fail: the buffer is large enough for any double
+  out.append(buffer, ptr);
+}
+
+void check_writable(const std::string& path, const Eigen::Ref<const Matrix>& m) {
+  if (m.size() == 0) throw InputError("refusing to write an empty matrix to '" + path + "'");
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      if (!std::isfinite(m(i, j)))
+        throw InputError("refusing to write a non-finite value (row " + std::to_string(i + 1) +
+                         ", column " + std::to_string(j + 1) + ") to '" + path +
+                         "': the file could not be read back");
+}
+
+}  // namespace
+
+Matrix read_matrix_csv(const std::string& path, const std::string& label) {
+  const Table t = read_table(path, label);
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  return Eigen::Map<const RowMajor>(t.values.data(), static_cast<Eigen::Index>(t.rows),
+                                    static_cast<Eigen::Index>(t.cols));
+}
+
+Vector read_vector_csv(const std::string& path, const std::string& label) {
+  const Table t = read_table(path, label);
+  // Flattening a table would silently accept A given where y was meant.
+  if (t.rows > 1 && t.cols > 1)
+    throw InputError(where(label, path) + " holds a " + std::to_string(t.rows) + "x" +
+                     std::to_string(t.cols) +
+                     " table; expected one column or one comma-separated row");
+  return Eigen::Map<const Vector>(t.values.data(), static_cast<Eigen::Index>(t.values.size()));
+}
+
+void write_matrix_csv(const std::string& path, const Eigen::Ref<const Matrix>& m) {
+  check_writable(path, m);
+  std::string out;
+  out.reserve(static_cast<std::size_t>(m.size()) * 24);
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      if (j > 0) out.push_back(',');
+      append_number(out, m(i, j));
+    }
+    out.push_back('\n');
+  }
+  write_file_atomically(path, out);
+}
+
+void write_vector_csv(const std::string& path, const Eigen::Ref<const Vector>& v) {
+  check_writable(path, v);
+  std::string out;
+  out.reserve(static_cast<std::size_t>(v.size()) * 24);
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    append_number(out, v(i));
+    out.push_back('\n');
+  }
+  write_file_atomically(path, out);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  // Same directory as the target, so rename() never crosses a file system; the pid keeps
+  // concurrent processes writing the same target from sharing a temporary.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = -1;
+  auto fail = [&](int err) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw InputError("cannot write '" + path + "': " + std::strerror(err));
+  };
+
+  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    // Nothing was created (or a directory of that name exists): do not unlink.
+    const int err = errno;
+    throw InputError("cannot write '" + path + "': " + std::strerror(err));
+  }
+  const char* data = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(errno);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // Data on disk before the rename makes the new name visible: after a crash the target
+  // is either the old file or the complete new one.
+  if (::fsync(fd) != 0) fail(errno);
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0) fail(errno);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail(errno);
+}
+
+}  // namespace wnflow
