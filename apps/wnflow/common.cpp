@@ -1,0 +1,114 @@
+#include "common.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <unistd.h>
+#include <wnflow/csv.hpp>
+#include <wnflow/errors.hpp>
+#include <wnflow/instance.hpp>
+
+namespace wnflow::app {
+
+void ProblemArgs::add_to(CLI::App& c) {
+  cmd = &c;
+  c.add_option("--a", a_file, "CSV file of A (M lines of N comma-separated numbers)");
+  c.add_option("--y", y_file, "CSV file of y (M numbers, one per line or comma-separated)");
+  c.add_option("--xstar", xstar_file, "CSV file of the ground truth x* (N numbers), optional with --a");
+  c.add_option("--n", n, "random instance: N, the number of unknowns")->capture_default_str();
+  c.add_option("--m", m, "random instance: M, the number of measurements")->capture_default_str();
+  c.add_option("--sparsity", sparsity, "random instance: s, the size of the support of x*")->capture_default_str();
+  c.add_option("--seed", seed, "random instance: seed (same seed, same instance)")->capture_default_str();
+  c.add_option("--sign", sign, "positive (x = w^L) or signed (x = u^L - v^L)")->capture_default_str();
+}
+
+Problem ProblemArgs::load(Sign& sign_out) const {
+  sign_out = parse_sign(sign);
+  const bool from_files = !a_file.empty() || !y_file.empty();
+  const bool generator = cmd && (cmd->count("--n") || cmd->count("--m") || cmd->count("--sparsity") || cmd->count("--seed"));
+  if (from_files && generator)
+    throw InputError("give either --a/--y files or --n/--m/--sparsity/--seed, not both");
+  if (!xstar_file.empty() && !from_files) throw InputError("--xstar needs --a and --y");
+  if (from_files) {
+    if (a_file.empty()) throw InputError("--y given without --a");
+    if (y_file.empty()) throw InputError("--a given without --y");
+    Problem p;
+    p.A = read_matrix_csv(a_file, "A");
+    p.y = read_vector_csv(y_file, "y");
+    if (!xstar_file.empty()) p.x_star = read_vector_csv(xstar_file, "x*");
+    validate(p);
+    return p;
+  }
+  InstanceSpec spec;
+  spec.N = parse_int_at_least(n, "--n", 1);
+  spec.M = parse_int_at_least(m, "--m", 1);
+  spec.sparsity = parse_int_at_least(sparsity, "--sparsity", 0);
+  const long s = parse_long(seed, "--seed");
+  if (s < 0) throw InputError("--seed must be >= 0, got " + seed);
+  spec.seed = static_cast<std::uint64_t>(s);
+  spec.sign = sign_out;
+  Problem p = random_instance(spec);
+  validate(p);
+  return p;
+}
+
+nlohmann::json ProblemArgs::describe() const {
+  if (!a_file.empty()) return {{"a", a_file}, {"y", y_file}, {"xstar", xstar_file}, {"sign", sign}};
+  return {{"n", std::stol(n)}, {"m", std::stol(m)}, {"sparsity", std::stol(sparsity)}, {"seed", std::stol(seed)}, {"sign", sign}};
+}
+
+double parse_double(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw InputError(option + " expects a number, got '" + text + "'");
+  }
+  if (used != text.size()) throw InputError(option + " expects a number, got '" + text + "'");
+  if (!std::isfinite(v)) throw InputError(option + " must be finite, got '" + text + "'");
+  return v;
+}
+
+long parse_long(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  long v = 0;
+  try {
+    v = std::stol(text, &used);
+  } catch (const std::exception&) {
+    throw InputError(option + " expects an integer, got '" + text + "'");
+  }
+  if (used != text.size()) throw InputError(option + " expects an integer, got '" + text + "'");
+  return v;
+}
+
+int parse_int_at_least(const std::string& text, const std::string& option, long minimum) {
+  const long v = parse_long(text, option);
+  if (v < minimum) throw InputError(option + " must be an integer >= " + std::to_string(minimum) + ", got " + text);
+  if (v > 100'000'000) throw InputError(option + " is too large: " + text);
+  return int(v);
+}
+
+std::optional<double> parse_optional_double(const std::string& text, const std::string& option) {
+  if (text.empty()) return std::nullopt;
+  return parse_double(text, option);
+}
+
+void require_writable(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(option + ": directory '" + dir.string() + "' does not exist");
+  if (fs::is_directory(p, ec)) throw InputError(option + ": '" + path + "' is a directory");
+  if (::access(dir.c_str(), W_OK) != 0) throw InputError(option + ": directory '" + dir.string() + "' is not writable");
+}
+
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json to_json(const Eigen::VectorXd& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(number(v[i]));
+  return a;
+}
+
+}  // namespace wnflow::app

@@ -1,0 +1,131 @@
+#pragma once
+// Shared kernel of the flows written in log-weight coordinates z = log w.
+//
+// GF and polar WN both have the form
+//     dz/dt = -a(r^2) L w^{L-2} ⊙ G + b(r^2) L <w^L, G> 1,     r^2 = |w|^2,
+// (GF: a = eta, b = 0; WN: a = eta_s r^2, b = eta_s - eta_r / r^2), so one kernel
+// evaluates the right-hand side and its Jacobian; the flows only supply a and b.
+// Why log coordinates: w stays positive by construction, the sphere constraint of WN
+// holds exactly (r and s are derived from w), and the exponential plateau phases of
+// small initializations become linear drifts that an adaptive stepper crosses in a few steps.
+#include <memory>
+#include <wnflow/network.hpp>
+
+namespace wnflow::detail {
+
+// The speeds a, b and their derivatives with respect to r^2.
+struct Speeds {
+  double a = 0, b = 0, da = 0, db = 0;
+};
+
+// Scratch vectors for one right-hand side: sized once, reused, so a step never allocates.
+struct LogWeightWorkspace {
+  Vector w, p, x, e, g, G, u;
+  double r2 = 0, c = 0;  // |w|^2 and <w^L, G>
+  Matrix gram;           // B^T A^T A B, built on the first Jacobian request
+  explicit LogWeightWorkspace(const DiagonalNetwork& net)
+      : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()) {}
+};
+
+class LogWeightCore {
+ public:
+  explicit LogWeightCore(const DiagonalNetwork& net)
+      : net_(&net), ws_(std::make_shared<LogWeightWorkspace>(net)) {}
+
+  const DiagonalNetwork& network() const { return *net_; }
+
+  // Evaluates w, w^L, x, residual, G, u = w^{L-2} ⊙ G, r^2 and c at z (two GEMVs).
+  void evaluate(const ConstVectorRef& z) const {
+    auto& s = *ws_;
+    const int L = net_->depth();
+    s.w = z.array().exp();
+    s.p = (double(L) * z.array()).exp();
+    net_->combine(s.p, s.x);
+    net_->residual(s.x, s.e);
+    net_->gradient(s.e, s.g);
+    net_->lift(s.g, s.G);
+    if (L == 2)
+      s.u = s.G;
+    else
+      s.u = (double(L - 2) * z.array()).exp() * s.G.array();
+    s.r2 = s.w.squaredNorm();
+    s.c = s.p.dot(s.G);
+  }
+
+  double r2() const { return ws_->r2; }
+
+  // dz = -a L u + b L c 1, after evaluate().
+  void derivative(const Speeds& sp, VectorRef dz) const {
+    const double L = net_->depth();
+    dz = (-sp.a * L) * ws_->u;
+    if (sp.b != 0.0) dz.array() += sp.b * L * ws_->c;
+  }
+
+  // J = d(dz)/dz, after evaluate(). Dense n x n; the Gram matrix is built once.
+  void jacobian(const Speeds& sp, Eigen::Ref<Matrix> J) const {
+    auto& s = *ws_;
+    const int L = net_->depth();
+    const Matrix& K = gram();
+    const Vector wl2 = (L == 2) ? Vector::Ones(net_->n()) : Vector(s.w.array().pow(L - 2));
+    // a L diag(w^{L-2}) K diag(p) L ... assembled column by column via array broadcasting.
+    J.noalias() = -(sp.a * L * L) * (wl2.asDiagonal() * K * s.p.asDiagonal());
+    J.diagonal() -= (sp.a * L * (L - 2)) * s.u;
+    const Vector w2 = s.w.array().square();
+    if (sp.da != 0.0) J.noalias() -= (2.0 * sp.da * L) * s.u * w2.transpose();
+    if (sp.b != 0.0 || sp.db != 0.0) {
+      const Vector Kp = K * s.p;
+      const Vector dc = double(L) * s.p.array() * (s.G + Kp).array();  // d c / d z
+      Eigen::RowVectorXd row = (sp.b * L) * dc.transpose() + (2.0 * sp.db * L * s.c) * w2.transpose();
+      J.rowwise() += row;
+    }
+  }
+
+  // d<w^L,G>/dz and d u / dz for the classic form, after evaluate().
+  Vector dc_dz() const {
+    const Matrix& K = gram();
+    return double(net_->depth()) * ws_->p.array() * (ws_->G + K * ws_->p).array();
+  }
+  Matrix du_dz() const {
+    const int L = net_->depth();
+    const Matrix& K = gram();
+    const Vector wl2 = (L == 2) ? Vector::Ones(net_->n()) : Vector(ws_->w.array().pow(L - 2));
+    Matrix D = double(L) * (wl2.asDiagonal() * K * ws_->p.asDiagonal());
+    D.diagonal() += double(L - 2) * ws_->u;
+    return D;
+  }
+
+  const LogWeightWorkspace& workspace() const { return *ws_; }
+
+  double loss(const ConstVectorRef& z) const {
+    auto& s = *ws_;
+    s.p = (double(net_->depth()) * z.array()).exp();
+    net_->combine(s.p, s.x);
+    net_->residual(s.x, s.e);
+    return 0.5 * s.e.squaredNorm();
+  }
+
+ private:
+  const Matrix& gram() const {
+    auto& s = *ws_;
+    if (s.gram.size() == 0) {
+      const Matrix& A = net_->problem().A;
+      Matrix AtA = A.transpose() * A;
+      if (net_->sign() == Sign::positive) {
+        s.gram = std::move(AtA);
+      } else {
+        const auto N = net_->N();
+        s.gram.resize(2 * N, 2 * N);
+        s.gram.topLeftCorner(N, N) = AtA;
+        s.gram.bottomRightCorner(N, N) = AtA;
+        s.gram.topRightCorner(N, N) = -AtA;
+        s.gram.bottomLeftCorner(N, N) = -AtA;
+      }
+    }
+    return s.gram;
+  }
+
+  const DiagonalNetwork* net_;
+  std::shared_ptr<LogWeightWorkspace> ws_;  // shared by copies: Odeint passes systems by value
+};
+
+}  // namespace wnflow::detail

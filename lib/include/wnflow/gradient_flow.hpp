@@ -1,0 +1,34 @@
+#pragma once
+// Standard gradient flow dw/dt = -eta ∇_w ℓ on the diagonal network, as an Odeint system
+// in log-weight coordinates z = log w (dz/dt = -eta L w^{L-2} ⊙ G).
+#include <wnflow/detail/log_weight_core.hpp>
+
+namespace wnflow {
+
+class GradientFlow {
+ public:
+  GradientFlow(const DiagonalNetwork& net, double alpha, double eta = 1.0);
+
+  Eigen::Index dimension() const { return core_.network().n(); }
+  const DiagonalNetwork& network() const { return core_.network(); }
+  double alpha() const { return alpha_; }
+  double eta() const { return eta_; }
+
+  Vector initial_state() const;  // z(0) = log(alpha) 1
+
+  // Odeint system: dz/dt at z (autonomous; t unused).
+  void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
+  void derivative(const ConstVectorRef& z, VectorRef dz) const;
+  // Analytic Jacobian d(dz/dt)/dz, for implicit steppers.
+  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
+
+  // Read-outs of a state.
+  Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
+  double loss(const ConstVectorRef& z) const { return core_.loss(z); }
+
+ private:
+  detail::LogWeightCore core_;
+  double alpha_, eta_;
+};
+
+}  // namespace wnflow

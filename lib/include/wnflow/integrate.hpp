@@ -1,0 +1,69 @@
+#pragma once
+// Adaptive integration of a flow with Boost.Odeint: Options in, Summary out.
+//
+// A "flow" here is any Odeint system over Eigen vectors that also offers
+//   Eigen::Index dimension(); Vector initial_state();
+//   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
+//   double loss(ConstVectorRef);
+// (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
+// when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
+// never a silent result.
+#include <functional>
+#include <string>
+#include <vector>
+#include <wnflow/network.hpp>
+
+namespace wnflow {
+
+enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4 };
+std::string to_string(StepperKind k);
+StepperKind parse_stepper(const std::string& text);  // "auto", "runge_kutta_dopri5", "dopri5", ...
+std::vector<std::string> stepper_names();
+
+enum class StopReason { loss_tol, t_max, max_steps, step_underflow, non_finite };
+std::string to_string(StopReason r);
+
+struct IntegrateOptions {
+  StepperKind stepper = StepperKind::automatic;
+  double rtol = 1e-10;
+  double atol = 1e-12;
+  double t_max = 1e6;
+  double loss_tol = 1e-24;           // 0 disables the loss stop
+  long max_steps = 20'000'000;
+  double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
+  int samples_per_decade = 10;
+  // auto: explicit dopri5 first; after this many steps the problem is treated as stiff and
+  // integration continues from the current state with rosenbrock4 (if dim <= stiff_max_dim).
+  long stiff_switch_steps = 20'000;
+  Eigen::Index stiff_max_dim = 3000;
+
+  void validate() const;  // InputError naming the offending option
+};
+
+struct IntegrateSummary {
+  StopReason stop_reason = StopReason::t_max;
+  double t = 0.0;
+  double loss = 0.0;
+  long steps = 0;
+  long rhs_evals = 0;
+  long jacobian_evals = 0;
+  StepperKind stepper_used = StepperKind::dopri5;  // the last stepper that ran
+  double switch_time = -1.0;                       // auto: when it switched to rosenbrock4
+  std::string message;                             // details of a failure
+
+  // A result is usable if integration ended by reaching t_max or the loss tolerance.
+  bool usable() const { return stop_reason == StopReason::loss_tol || stop_reason == StopReason::t_max; }
+  std::string report() const;
+};
+
+// Called at t = 0, at each log-spaced sample time, and at the final time.
+using Observer = std::function<void(double t, const Vector& state)>;
+
+template <class Flow>
+IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptions& options,
+                           const Observer& observer = {});
+
+// The sample times the observer sees (besides 0 and the final time).
+std::vector<double> sample_times(const IntegrateOptions& options);
+
+}  // namespace wnflow

@@ -1,0 +1,70 @@
+#pragma once
+// One flow, end to end: build the flow from options, integrate it with an observer that
+// records the trajectory and the invariant residuals, and read off the limit.
+// Options in, RunResult out; RunResult::report() says what happened in words.
+#include <optional>
+#include <string>
+#include <vector>
+#include <wnflow/integrate.hpp>
+#include <wnflow/problem.hpp>
+#include <wnflow/weight_norm.hpp>
+
+namespace wnflow {
+
+enum class FlowKind { gf, wn, wn_classic };
+std::string to_string(FlowKind k);
+FlowKind parse_flow(const std::string& text);  // "gf" | "wn" | "wn-classic"
+
+struct FlowOptions {
+  FlowKind kind = FlowKind::gf;
+  Sign sign = Sign::positive;
+  int depth = 2;
+  double alpha = 0.1;                   // w(0) = alpha 1
+  double eta = 1.0;                     // GF rate
+  std::optional<double> ratio;          // WN: q = eta_s r(0)^2 / eta_r (default 1)
+  std::optional<double> eta_r, eta_s;   // WN polar: explicit rates
+  std::optional<double> v0_norm;        // classic WN: |v(0)| (default |w(0)|)
+  Schedule schedule = Schedule::constant_rates;
+
+  // InputError for impossible combinations (e.g. --ratio with gf, --ratio with --eta-s).
+  void validate() const;
+};
+
+// The rates a WN flow runs with, resolved from FlowOptions at the initial radius r0.
+WeightNormRates resolve_rates(const FlowOptions& options, double r0);
+
+// One observation of the trajectory. Residuals that do not apply to a flow are NaN.
+struct Sample {
+  double t = 0, loss = 0, l1_norm = 0;
+  double error = NAN;      // |x - x*|, when x* is known
+  double radius = 0;       // |w|
+  double sphere = NAN;     // I1: | |s| - 1 |
+  double v_norm = NAN;     // I2: | |v| - |v(0)| | / |v(0)|  (classic WN)
+  double mirror = NAN;     // I3 (GF) or I4 (WN), relative
+  double alpha_eff = 0;    // α for GF
+};
+
+struct RunResult {
+  FlowOptions flow;
+  IntegrateOptions integrate;
+  IntegrateSummary summary;
+  WeightNormRates rates;        // WN: the rates used; classic: eta_r = 1, eta_s = 1/|v(0)|^2
+  bool converged = false;       // final loss <= loss_tol (or <= 1e-20 |y|^2/2 if that stop is off)
+  Vector x, w;
+  double loss = 0, l1_norm = 0, radius = 0, alpha_eff = 0, magnification = 1;
+  std::optional<double> error, relative_error;
+  double max_sphere = NAN, max_v_norm = NAN, max_mirror = NAN;  // over the trajectory
+  double invariant_residual = 0;  // the largest of the applicable maxima
+  std::vector<Sample> trajectory;
+  double wall_seconds = 0;
+
+  bool usable() const { return summary.usable(); }
+  std::string report() const;
+};
+
+RunResult run_flow(const Problem& problem, const FlowOptions& flow, const IntegrateOptions& integrate);
+
+// CSV of the trajectory with the columns that apply to the flow.
+std::string trajectory_csv(const RunResult& result);
+
+}  // namespace wnflow

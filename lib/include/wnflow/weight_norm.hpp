@@ -1,0 +1,60 @@
+#pragma once
+// Weight normalization in polar form, w = r s with r = |w| (the radius) and s = w / |w|
+// (the direction on the unit sphere), as an Odeint system in z = log w:
+//     dr/dt = -eta_r ∂_r ℓ,   ds/dt = -eta_s (I - s s^T) ∇_s ℓ
+// becomes dz/dt = -eta_s r^2 L w^{L-2} ⊙ G + L (eta_s - eta_r / r^2) <w^L, G> 1.
+// r and s are functions of z, so |s| = 1 and s > 0 hold exactly along the numerical flow.
+#include <wnflow/detail/log_weight_core.hpp>
+#include <string>
+
+namespace wnflow {
+
+// How eta_s moves in time: fixed rates, or eta_s(t) = q eta_r / r(t)^2, which keeps the
+// tangential speed eta_s r^2 equal to q eta_r at all times (NOTES C5).
+enum class Schedule { constant_rates, constant_ratio };
+std::string to_string(Schedule s);
+Schedule parse_schedule(const std::string& text);
+
+struct WeightNormRates {
+  double eta_r = 1.0;
+  double eta_s = 1.0;  // the initial eta_s under constant_ratio
+  Schedule schedule = Schedule::constant_rates;
+  // Dimensionless ratio q = eta_s r(0)^2 / eta_r of tangential over radial speed at t = 0.
+  double ratio(double r0) const { return eta_s * r0 * r0 / eta_r; }
+  // Rates from a ratio q at initial radius r0.
+  static WeightNormRates from_ratio(double q, double r0, double eta_r = 1.0,
+                                    Schedule schedule = Schedule::constant_rates);
+};
+
+// r(0) = alpha sqrt(n) for w(0) = alpha 1.
+double initial_radius(const DiagonalNetwork& net, double alpha);
+double radius(const ConstVectorRef& w);  // |w|
+
+class WeightNormFlow {
+ public:
+  WeightNormFlow(const DiagonalNetwork& net, double alpha, WeightNormRates rates);
+
+  Eigen::Index dimension() const { return core_.network().n(); }
+  const DiagonalNetwork& network() const { return core_.network(); }
+  double alpha() const { return alpha_; }
+  double initial_radius() const { return r0_; }
+  const WeightNormRates& rates() const { return rates_; }
+
+  Vector initial_state() const;  // z(0) = log(alpha) 1, i.e. r(0) = alpha sqrt(n), s(0) = 1/sqrt(n)
+
+  void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
+  void derivative(const ConstVectorRef& z, VectorRef dz) const;
+  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
+
+  Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
+  double radius_of(const ConstVectorRef& z) const { return std::sqrt((2.0 * z.array()).exp().sum()); }
+  double loss(const ConstVectorRef& z) const { return core_.loss(z); }
+
+ private:
+  detail::Speeds speeds(double r2) const;
+  detail::LogWeightCore core_;
+  double alpha_, r0_;
+  WeightNormRates rates_;
+};
+
+}  // namespace wnflow

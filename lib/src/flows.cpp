@@ -1,0 +1,162 @@
+#include <cmath>
+#include <wnflow/errors.hpp>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
+
+namespace wnflow {
+
+namespace {
+void require_positive(double v, const char* name) {
+  if (!(v > 0.0) || !std::isfinite(v))
+    throw InputError(std::string(name) + " must be a positive finite number, got " + std::to_string(v));
+}
+}  // namespace
+
+// ---------------------------------------------------------------- GF
+GradientFlow::GradientFlow(const DiagonalNetwork& net, double alpha, double eta)
+    : core_(net), alpha_(alpha), eta_(eta) {
+  require_positive(alpha, "alpha");
+  require_positive(eta, "eta");
+}
+
+Vector GradientFlow::initial_state() const { return Vector::Constant(dimension(), std::log(alpha_)); }
+
+void GradientFlow::derivative(const ConstVectorRef& z, VectorRef dz) const {
+  core_.evaluate(z);
+  core_.derivative({eta_, 0.0, 0.0, 0.0}, dz);
+}
+
+void GradientFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const {
+  core_.evaluate(z);
+  core_.jacobian({eta_, 0.0, 0.0, 0.0}, J);
+}
+
+// ---------------------------------------------------------------- WN (polar)
+std::string to_string(Schedule s) { return s == Schedule::constant_rates ? "constant-rates" : "constant-ratio"; }
+
+Schedule parse_schedule(const std::string& text) {
+  if (text == "constant-rates") return Schedule::constant_rates;
+  if (text == "constant-ratio") return Schedule::constant_ratio;
+  throw InputError("unknown schedule '" + text + "' (expected constant-rates or constant-ratio)");
+}
+
+WeightNormRates WeightNormRates::from_ratio(double q, double r0, double eta_r, Schedule schedule) {
+  require_positive(q, "ratio q");
+  require_positive(r0, "initial radius");
+  require_positive(eta_r, "eta_r");
+  return {eta_r, q * eta_r / (r0 * r0), schedule};
+}
+
+double initial_radius(const DiagonalNetwork& net, double alpha) { return alpha * std::sqrt(double(net.n())); }
+double radius(const ConstVectorRef& w) { return w.norm(); }
+
+WeightNormFlow::WeightNormFlow(const DiagonalNetwork& net, double alpha, WeightNormRates rates)
+    : core_(net), alpha_(alpha), r0_(0.0), rates_(rates) {
+  require_positive(alpha, "alpha");
+  require_positive(rates.eta_r, "eta_r");
+  require_positive(rates.eta_s, "eta_s");
+  r0_ = wnflow::initial_radius(net, alpha);
+}
+
+Vector WeightNormFlow::initial_state() const { return Vector::Constant(dimension(), std::log(alpha_)); }
+
+detail::Speeds WeightNormFlow::speeds(double r2) const {
+  const double er = rates_.eta_r;
+  if (rates_.schedule == Schedule::constant_rates) {
+    const double es = rates_.eta_s;
+    return {es * r2, es - er / r2, es, er / (r2 * r2)};
+  }
+  const double q = rates_.ratio(r0_);  // eta_s(t) r(t)^2 = q eta_r
+  return {q * er, er * (q - 1.0) / r2, 0.0, -er * (q - 1.0) / (r2 * r2)};
+}
+
+void WeightNormFlow::derivative(const ConstVectorRef& z, VectorRef dz) const {
+  core_.evaluate(z);
+  core_.derivative(speeds(core_.r2()), dz);
+}
+
+void WeightNormFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const {
+  core_.evaluate(z);
+  core_.jacobian(speeds(core_.r2()), J);
+}
+
+// ---------------------------------------------------------------- classic WN
+ClassicWeightNormFlow::ClassicWeightNormFlow(const DiagonalNetwork& net, double alpha, double v0_norm)
+    : core_(net), alpha_(alpha), v0_norm_(v0_norm), r0_(0.0),
+      z_(std::make_shared<Vector>(net.n())) {
+  require_positive(alpha, "alpha");
+  require_positive(v0_norm, "|v(0)|");
+  r0_ = wnflow::initial_radius(net, alpha);
+}
+
+Vector ClassicWeightNormFlow::initial_state() const {
+  const auto n = core_.network().n();
+  Vector s(n + 1);
+  s[0] = std::log(r0_);
+  s.tail(n).setConstant(std::log(v0_norm_ / std::sqrt(double(n))));
+  return s;
+}
+
+Vector ClassicWeightNormFlow::log_weights(const ConstVectorRef& s) const {
+  const auto xi = s.tail(s.size() - 1);
+  const double log_vnorm = 0.5 * std::log((2.0 * xi.array()).exp().sum());
+  return (xi.array() + (s[0] - log_vnorm)).matrix();
+}
+
+void ClassicWeightNormFlow::evaluate(const ConstVectorRef& s) const {
+  const auto xi = s.tail(s.size() - 1);
+  const double log_vnorm = 0.5 * std::log((2.0 * xi.array()).exp().sum());
+  z_->array() = xi.array() + (s[0] - log_vnorm);
+  core_.evaluate(*z_);
+}
+
+double ClassicWeightNormFlow::loss(const ConstVectorRef& s) const {
+  const auto xi = s.tail(s.size() - 1);
+  const double log_vnorm = 0.5 * std::log((2.0 * xi.array()).exp().sum());
+  z_->array() = xi.array() + (s[0] - log_vnorm);
+  return core_.loss(*z_);
+}
+
+// d log gamma/dt = -L c / gamma^2,  d log v/dt = -(gamma^2/|v|^2) L u + (L/|v|^2) c 1,
+// with u = w^{L-2} ⊙ G and c = <w^L, G> (NOTES §1.3 rewritten in logs).
+void ClassicWeightNormFlow::derivative(const ConstVectorRef& s, VectorRef ds) const {
+  evaluate(s);
+  const auto& ws = core_.workspace();
+  const double L = core_.network().depth();
+  const double g2 = std::exp(2.0 * s[0]);
+  const double V2 = (2.0 * s.tail(s.size() - 1).array()).exp().sum();
+  ds[0] = -L * ws.c / g2;
+  ds.tail(ds.size() - 1) = (-(g2 / V2) * L) * ws.u;
+  ds.tail(ds.size() - 1).array() += (L / V2) * ws.c;
+}
+
+// Chain rule through z = zeta + xi - log|v| (dz/dzeta = 1, dz/dxi = I - 1 p^T, p = v^2/|v|^2).
+void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) const {
+  evaluate(s);
+  const auto n = core_.network().n();
+  const auto& ws = core_.workspace();
+  const double L = core_.network().depth();
+  const auto xi = s.tail(n);
+  const double g2 = std::exp(2.0 * s[0]);
+  const Vector v2 = (2.0 * xi.array()).exp();
+  const double V2 = v2.sum();
+  const Vector p = v2 / V2;
+  const double beta = g2 / V2;
+  const Vector dc = core_.dc_dz();
+  const Matrix du = core_.du_dz();
+  const double dc1 = dc.sum();
+  const Vector du1 = du.rowwise().sum();
+  const Vector ones = Vector::Ones(n);
+
+  J(0, 0) = 2.0 * L * ws.c / g2 - (L / g2) * dc1;
+  J.block(0, 1, 1, n) = (-(L / g2)) * (dc - dc1 * p).transpose();
+  J.block(1, 0, n, 1) = -2.0 * beta * L * ws.u - beta * L * du1 + (L / V2) * dc1 * ones;
+  auto Jxx = J.block(1, 1, n, n);
+  Jxx.noalias() = (-beta * L) * du;
+  Jxx.noalias() += (beta * L) * du1 * p.transpose();
+  Jxx.noalias() += (2.0 * beta * L) * ws.u * p.transpose();
+  Jxx.noalias() += (L / V2) * ones * (dc - dc1 * p - 2.0 * ws.c * p).transpose();
+}
+
+}  // namespace wnflow

@@ -1,0 +1,363 @@
+// The integration driver: one loop per stepper family (dense output, controlled, Rosenbrock),
+// sharing the sampling, stopping and failure logic. Explicitly instantiated for the flows so
+// that Odeint's templates are compiled once, here.
+#include <algorithm>
+#include <boost/numeric/odeint.hpp>
+#include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <climits>
+#include <cmath>
+#include <sstream>
+#include <wnflow/errors.hpp>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/integrate.hpp>
+#include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
+
+namespace wnflow {
+
+namespace ode = boost::numeric::odeint;
+namespace ublas = boost::numeric::ublas;
+
+std::string to_string(StepperKind k) {
+  switch (k) {
+    case StepperKind::automatic: return "auto";
+    case StepperKind::dopri5: return "runge_kutta_dopri5";
+    case StepperKind::cash_karp54: return "runge_kutta_cash_karp54";
+    case StepperKind::fehlberg78: return "runge_kutta_fehlberg78";
+    case StepperKind::bulirsch_stoer: return "bulirsch_stoer";
+    case StepperKind::rosenbrock4: return "rosenbrock4";
+  }
+  return "?";
+}
+
+std::vector<std::string> stepper_names() {
+  return {"auto", "runge_kutta_dopri5", "runge_kutta_cash_karp54", "runge_kutta_fehlberg78",
+          "bulirsch_stoer", "rosenbrock4"};
+}
+
+StepperKind parse_stepper(const std::string& text) {
+  if (text == "auto") return StepperKind::automatic;
+  if (text == "runge_kutta_dopri5" || text == "dopri5") return StepperKind::dopri5;
+  if (text == "runge_kutta_cash_karp54" || text == "cash_karp54") return StepperKind::cash_karp54;
+  if (text == "runge_kutta_fehlberg78" || text == "fehlberg78") return StepperKind::fehlberg78;
+  if (text == "bulirsch_stoer") return StepperKind::bulirsch_stoer;
+  if (text == "rosenbrock4") return StepperKind::rosenbrock4;
+  throw InputError("unknown stepper '" + text +
+                   "' (expected auto, dopri5, cash_karp54, fehlberg78, bulirsch_stoer or rosenbrock4)");
+}
+
+std::string to_string(StopReason r) {
+  switch (r) {
+    case StopReason::loss_tol: return "loss_tol";
+    case StopReason::t_max: return "t_max";
+    case StopReason::max_steps: return "max_steps";
+    case StopReason::step_underflow: return "step_underflow";
+    case StopReason::non_finite: return "non_finite";
+  }
+  return "?";
+}
+
+void IntegrateOptions::validate() const {
+  auto positive = [](double v, const char* name) {
+    if (!(v > 0.0) || !std::isfinite(v))
+      throw InputError(std::string(name) + " must be a positive finite number, got " + std::to_string(v));
+  };
+  positive(rtol, "rtol");
+  positive(atol, "atol");
+  positive(t_max, "t_max");
+  positive(first_sample, "first sample time");
+  if (!(loss_tol >= 0.0) || !std::isfinite(loss_tol))
+    throw InputError("loss_tol must be a finite number >= 0, got " + std::to_string(loss_tol));
+  if (max_steps <= 0) throw InputError("max_steps must be positive");
+  if (samples_per_decade <= 0) throw InputError("samples per decade must be positive");
+  if (stiff_switch_steps <= 0) throw InputError("stiff switch steps must be positive");
+}
+
+std::string IntegrateSummary::report() const {
+  std::ostringstream out;
+  out << "stop: " << to_string(stop_reason) << (usable() ? "" : " (FAILURE)") << " at t = " << t
+      << ", loss = " << loss << "\n"
+      << "stepper: " << to_string(stepper_used);
+  if (switch_time >= 0.0) out << " (auto switched from runge_kutta_dopri5 at t = " << switch_time << ")";
+  out << "\nsteps: " << steps << ", rhs evaluations: " << rhs_evals
+      << ", jacobian evaluations: " << jacobian_evals << "\n";
+  if (!message.empty()) out << "note: " << message << "\n";
+  return out.str();
+}
+
+std::vector<double> sample_times(const IntegrateOptions& o) {
+  std::vector<double> times;
+  for (int k = 0;; ++k) {
+    const double t = o.first_sample * std::pow(10.0, double(k) / o.samples_per_decade);
+    if (t >= o.t_max * (1 - 1e-12)) break;
+    times.push_back(t);
+  }
+  return times;
+}
+
+namespace {
+
+using UVec = ublas::vector<double>;
+using UMat = ublas::matrix<double>;
+using RowMajorMap = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+
+// Odeint passes systems by value: these are two pointers wide.
+template <class Flow>
+struct CountedSystem {
+  const Flow* flow;
+  long* evals;
+  void operator()(const Vector& x, Vector& dx, double) const {
+    ++*evals;
+    flow->derivative(x, dx);
+  }
+};
+
+template <class Flow>
+struct UblasSystem {
+  const Flow* flow;
+  long* evals;
+  void operator()(const UVec& x, UVec& dx, double) const {
+    ++*evals;
+    Eigen::Map<const Vector> xm(&x.data()[0], Eigen::Index(x.size()));
+    Eigen::Map<Vector> dm(&dx.data()[0], Eigen::Index(dx.size()));
+    flow->derivative(xm, dm);
+  }
+};
+
+template <class Flow>
+struct UblasJacobian {
+  const Flow* flow;
+  long* evals;
+  Matrix* scratch;
+  void operator()(const UVec& x, UMat& J, double, UVec& dfdt) const {
+    ++*evals;
+    Eigen::Map<const Vector> xm(&x.data()[0], Eigen::Index(x.size()));
+    flow->jacobian(xm, *scratch);
+    RowMajorMap(&J.data()[0], Eigen::Index(J.size1()), Eigen::Index(J.size2())) = *scratch;
+    std::fill(dfdt.begin(), dfdt.end(), 0.0);  // autonomous
+  }
+};
+
+template <class Flow>
+class Driver {
+ public:
+  Driver(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer)
+      : flow_(flow), x_(state), o_(o), observer_(observer), samples_(sample_times(o)),
+        tmp_(state.size()) {
+    Vector f0(state.size());
+    flow_.derivative(x_, f0);
+    ++s_.rhs_evals;
+    const double speed = f0.lpNorm<Eigen::Infinity>();
+    dt_ = std::min({speed > 0 ? 1e-2 / speed : o.t_max, o.first_sample, o.t_max / 10});
+    emit(0.0, x_);
+  }
+
+  IntegrateSummary run() {
+    const bool stiff_allowed = flow_.dimension() <= o_.stiff_max_dim;
+    switch (o_.stepper) {
+      case StepperKind::dopri5: run_dense(dopri5(), LONG_MAX); break;
+      case StepperKind::bulirsch_stoer: {
+        ode::bulirsch_stoer_dense_out<Vector, double, Vector, double, ode::vector_space_algebra> st(o_.atol, o_.rtol);
+        run_dense(st, LONG_MAX);
+        break;
+      }
+      case StepperKind::cash_karp54:
+        run_controlled(ode::make_controlled(o_.atol, o_.rtol,
+            ode::runge_kutta_cash_karp54<Vector, double, Vector, double, ode::vector_space_algebra>()));
+        break;
+      case StepperKind::fehlberg78:
+        run_controlled(ode::make_controlled(o_.atol, o_.rtol,
+            ode::runge_kutta_fehlberg78<Vector, double, Vector, double, ode::vector_space_algebra>()));
+        break;
+      case StepperKind::rosenbrock4: run_rosenbrock(); break;
+      case StepperKind::automatic:
+        if (!run_dense(dopri5(), stiff_allowed ? o_.stiff_switch_steps : LONG_MAX)) {
+          s_.switch_time = t_;
+          run_rosenbrock();
+        }
+        break;
+    }
+    if (last_emitted_ != t_) emit(t_, x_);
+    s_.t = t_;
+    return s_;
+  }
+
+ private:
+  auto dopri5() const {
+    return ode::make_dense_output(o_.atol, o_.rtol,
+        ode::runge_kutta_dopri5<Vector, double, Vector, double, ode::vector_space_algebra>());
+  }
+
+  void emit(double t, const Vector& x) {
+    last_emitted_ = t;
+    if (observer_) observer_(t, x);
+  }
+
+  void stop(StopReason r, std::string message = {}) {
+    s_.stop_reason = r;
+    s_.message = std::move(message);
+  }
+
+  // After an accepted step ending at (t_, x_): true when the run is over.
+  bool finished() {
+    if (!x_.allFinite()) {
+      stop(StopReason::non_finite, "the state became NaN or infinite (blow-up) near t = " + std::to_string(t_));
+      return true;
+    }
+    s_.loss = flow_.loss(x_);
+    if (!std::isfinite(s_.loss)) {
+      stop(StopReason::non_finite, "the loss became NaN or infinite (blow-up) near t = " + std::to_string(t_));
+      return true;
+    }
+    if (s_.loss <= o_.loss_tol) {
+      stop(StopReason::loss_tol);
+      return true;
+    }
+    if (t_ >= o_.t_max) {
+      stop(StopReason::t_max);
+      return true;
+    }
+    if (s_.steps >= o_.max_steps) {
+      stop(StopReason::max_steps, "no convergence within " + std::to_string(o_.max_steps) + " steps");
+      return true;
+    }
+    if (t_ + dt_ == t_) {
+      stop(StopReason::step_underflow, "the step size underflowed (" + std::to_string(dt_) + ") at t = " + std::to_string(t_));
+      return true;
+    }
+    return false;
+  }
+
+  // Dense-output steppers: step freely, interpolate at the sample times. Returns false when
+  // the step budget ran out before the run was over.
+  template <class Dense>
+  bool run_dense(Dense&& st, long budget) {
+    s_.stepper_used = o_.stepper == StepperKind::bulirsch_stoer ? StepperKind::bulirsch_stoer : StepperKind::dopri5;
+    CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
+    st.initialize(x_, t_, dt_);
+    for (long local = 0;; ++local) {
+      if (local >= budget) return false;
+      std::pair<double, double> span;
+      try {
+        span = st.do_step(sys);
+      } catch (const ode::step_adjustment_error& e) {
+        stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
+        return true;
+      }
+      ++s_.steps;
+      const double end = std::min(span.second, o_.t_max);
+      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
+        st.calc_state(samples_[next_], tmp_);
+        emit(samples_[next_], tmp_);
+      }
+      if (span.second >= o_.t_max) {
+        st.calc_state(o_.t_max, x_);
+        t_ = o_.t_max;
+      } else {
+        x_ = st.current_state();
+        t_ = span.second;
+        dt_ = st.current_time_step();
+      }
+      if (finished()) return true;
+    }
+  }
+
+  // Controlled steppers without dense output: clip steps to land on the sample times.
+  template <class Controlled>
+  void run_controlled(Controlled st) {
+    s_.stepper_used = o_.stepper;
+    CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
+    int failures = 0;
+    for (;;) {
+      const double target = next_ < samples_.size() ? std::min(samples_[next_], o_.t_max) : o_.t_max;
+      double dt = std::min(dt_, target - t_);
+      const bool clipped = dt < dt_;
+      if (st.try_step(sys, x_, t_, dt) == ode::fail) {
+        dt_ = dt;
+        if (++failures > 500 || t_ + dt_ == t_) {
+          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + std::to_string(t_));
+          return;
+        }
+        continue;
+      }
+      failures = 0;
+      ++s_.steps;
+      if (clipped) {
+        t_ = target;  // land exactly, and keep the unclipped step suggestion
+        dt_ = std::max(dt_, dt);
+      } else {
+        dt_ = dt;
+      }
+      if (next_ < samples_.size() && t_ >= samples_[next_]) emit(samples_[next_++], x_);
+      if (finished()) return;
+    }
+  }
+
+  // rosenbrock4 (dense output) with the flow's analytic Jacobian; Odeint wants uBLAS here.
+  void run_rosenbrock() {
+    s_.stepper_used = StepperKind::rosenbrock4;
+    const auto n = x_.size();
+    Matrix scratch(n, n);
+    UblasSystem<Flow> sys{&flow_, &s_.rhs_evals};
+    UblasJacobian<Flow> jac{&flow_, &s_.jacobian_evals, &scratch};
+    UVec ux(n), utmp(n);
+    Eigen::Map<Vector>(&ux.data()[0], n) = x_;
+    auto st = ode::make_dense_output(o_.atol, o_.rtol, ode::rosenbrock4<double>());
+    st.initialize(ux, t_, dt_);
+    for (;;) {
+      std::pair<double, double> span;
+      try {
+        span = st.do_step(std::make_pair(sys, jac));
+      } catch (const ode::step_adjustment_error& e) {
+        stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
+        return;
+      }
+      ++s_.steps;
+      const double end = std::min(span.second, o_.t_max);
+      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
+        st.calc_state(samples_[next_], utmp);
+        tmp_ = Eigen::Map<const Vector>(&utmp.data()[0], n);
+        emit(samples_[next_], tmp_);
+      }
+      if (span.second >= o_.t_max) {
+        st.calc_state(o_.t_max, utmp);
+        x_ = Eigen::Map<const Vector>(&utmp.data()[0], n);
+        t_ = o_.t_max;
+      } else {
+        x_ = Eigen::Map<const Vector>(&st.current_state().data()[0], n);
+        t_ = span.second;
+        dt_ = st.current_time_step();
+      }
+      if (finished()) return;
+    }
+  }
+
+  const Flow& flow_;
+  Vector& x_;
+  const IntegrateOptions& o_;
+  const Observer& observer_;
+  std::vector<double> samples_;
+  std::size_t next_ = 0;
+  Vector tmp_;
+  double t_ = 0.0, dt_ = 0.0, last_emitted_ = -1.0;
+  IntegrateSummary s_;
+};
+
+}  // namespace
+
+template <class Flow>
+IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptions& options,
+                           const Observer& observer) {
+  options.validate();
+  if (state.size() != flow.dimension())
+    throw InputError("state has dimension " + std::to_string(state.size()) + ", the flow expects " +
+                     std::to_string(flow.dimension()));
+  Driver<Flow> driver(flow, state, options, observer);
+  return driver.run();
+}
+
+template IntegrateSummary integrate<GradientFlow>(const GradientFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<WeightNormFlow>(const WeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<ClassicWeightNormFlow>(const ClassicWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+
+}  // namespace wnflow

@@ -1,0 +1,59 @@
+#include <algorithm>
+#include <cmath>
+#include <wnflow/alpha_eff.hpp>
+#include <wnflow/errors.hpp>
+#include <wnflow/invariants.hpp>
+
+namespace wnflow {
+
+double log_alpha_eff(double alpha, double r, double r0, double eta_r, double eta_s) {
+  return std::log(alpha) + std::log(r / r0) - (eta_s / (2.0 * eta_r)) * (r - r0) * (r + r0);
+}
+
+double log_alpha_eff(double alpha, double r, double r0, const WeightNormRates& rates) {
+  if (rates.schedule == Schedule::constant_ratio)
+    return std::log(alpha) + (1.0 - rates.ratio(r0)) * std::log(r / r0);
+  return log_alpha_eff(alpha, r, r0, rates.eta_r, rates.eta_s);
+}
+
+NullSpaceProjector::NullSpaceProjector(const DiagonalNetwork& net) : net_(&net) {
+  const Matrix& A = net.problem().A;
+  Matrix aat = A * A.transpose();
+  if (net.sign() == Sign::signed_) aat *= 2.0;  // [A, -A][A, -A]^T = 2 A A^T
+  aat_.compute(aat);
+  if (aat_.info() != Eigen::Success)
+    throw InputError("A A^T is not positive definite: A does not have full row rank");
+}
+
+Vector NullSpaceProjector::apply(const ConstVectorRef& v) const {
+  const Matrix& A = net_->problem().A;
+  const auto N = net_->N();
+  if (net_->sign() == Sign::positive) {
+    const Vector mu = aat_.solve(A * v);
+    return v - A.transpose() * mu;
+  }
+  const Vector mu = aat_.solve(A * (v.head(N) - v.tail(N)));
+  const Vector back = A.transpose() * mu;
+  Vector out = v;
+  out.head(N) -= back;
+  out.tail(N) += back;
+  return out;
+}
+
+Vector mirror_potential(const ConstVectorRef& log_w, int depth) {
+  if (depth == 2) return log_w;
+  return (double(2 - depth) * log_w.array()).exp();
+}
+
+double mirror_residual(const NullSpaceProjector& proj, const ConstVectorRef& log_w, int depth, double log_beta) {
+  const Vector psi = mirror_potential(log_w, depth);
+  const double psi_beta = depth == 2 ? log_beta : std::exp(double(2 - depth) * log_beta);
+  const Vector d = psi.array() - psi_beta;
+  double scale = psi.norm() + std::abs(psi_beta) * std::sqrt(double(psi.size()));
+  // For L = 2, Ψ = log w is scale-free (an absolute error in log w is a relative error in w),
+  // so the floor 1 keeps the residual meaningful when log w passes through 0 (α = 1).
+  if (depth == 2) scale = std::max(scale, 1.0);
+  return proj.apply(d).norm() / scale;
+}
+
+}  // namespace wnflow
