@@ -4,8 +4,10 @@
 //   P+, L = 2:  x = α² exp(Aᵀμ)              P±, L = 2:  x = 2α² sinh(Aᵀμ)
 //   P+, L > 2:  x = (α^{2-L} + Aᵀμ)^{-L/(L-2)}
 //   P±, L > 2:  x = (α^{2-L} + Aᵀμ)^{-L/(L-2)} - (α^{2-L} - Aᵀμ)^{-L/(L-2)}
-// found by damped Newton on a strictly convex dual function of μ ∈ R^M whose gradient is
-// ±(A x(μ) - y). For P+ it exists only if some strictly positive z solves A z = y.
+// found by damped Newton (with a vanishing Levenberg-Marquardt ridge) on a strictly convex
+// dual function of μ ∈ R^M whose gradient is ±(A x(μ) - y), in scaled variables so that α
+// from 1e-9 to 1e3 neither overflows nor loses the small entries of x. For P+ the limit
+// exists only if some strictly positive z solves A z = y.
 #include <wnflow/network.hpp>
 #include <wnflow/problem.hpp>
 
