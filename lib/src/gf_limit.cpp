@@ -1,8 +1,8 @@
 #include <wnflow/errors.hpp>
 #include <wnflow/gf_limit.hpp>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <sstream>
@@ -19,7 +19,8 @@
 //   L > 2:  Φ = (L-2)/2 α^L z^{-2/(L-2)}  (= (L-2)/2 w^L z, a barrier at z = 0)
 // and Hessian A diag(h) Aᵀ with h = Σ_c w_c^L (L = 2) or Σ_c k w_c^L / z_c (L > 2).
 //
-// The state is updated incrementally, z_c += β ∂z_c/∂λ · AᵀΔ, never recomputed from λ:
+// The state is updated incrementally, z_c += β ∂z_c/∂λ · g with g = AᵀΔ taken from the
+// factorization (newton_step), never recomputed from λ:
 // at small α the support entries of z (L > 2) are ~α^{L-2} while Aᵀλ is O(1), and
 // recomputing 1 - Aᵀλ would cancel away every digit. Incremental updates keep each entry
 // accurate relative to itself; rounding only perturbs the mirror invariant at the level of
@@ -33,7 +34,7 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 // Levenberg-Marquardt ridge γ = kRidge ||Ax - y|| on the Newton system (see newton_step) and
 // the fraction-to-boundary of the exact line search. Tuned on Gaussian instances (N = 60 and
-// 400, L = 2..6, α = 1e-9..30): these removed every failure and kept L <= 4 under ~150
+// 400, L = 2..6, α = 1e-9..1e3): these removed every failure and kept L <= 4 under ~150
 // Newton steps; the ridge vanishes with the residual, so the local convergence stays fast.
 constexpr double kRidge = 1e-4;
 constexpr double kToBoundary = 0.99;
