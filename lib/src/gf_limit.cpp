@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -25,8 +26,9 @@
 // recomputing 1 - Aᵀλ would cancel away every digit. Incremental updates keep each entry
 // accurate relative to itself; rounding only perturbs the mirror invariant at the level of
 // eps · |z - z(0)|, which is the best a double representation can do anyway.
-// For P± the central variable d = Aᵀλ is carried as well: at large α, x = u^L - v^L is O(1)
-// while u^L, v^L ~ α^L, and x is evaluated from d in a cancellation-free form.
+// The central variable d = Aᵀλ is carried as well: at large α, for P± x = u^L - v^L is O(1)
+// while u^L, v^L ~ α^L, and x is evaluated from d in a cancellation-free form; for P+ (L > 2)
+// d resolves x = α^L (1 - d)^{-k} more finely than z = 1 - d can.
 
 namespace wnflow {
 namespace {
@@ -88,7 +90,17 @@ class DualFamily {
 
   // x = B(w^L); for P± from the central variable where the two branches nearly cancel.
   Vector x() const {
-    if (branches_ == 1) return power(0);
+    if (branches_ == 1) {
+      Vector x = power(0);
+      // Near w = α·1 (large α) z = 1 - d carries only the absolute precision of 1; d itself
+      // resolves x = α^L (1 - d)^{-k} to an ulp.
+      if (L_ > 2)
+        for (Eigen::Index i = 0; i < N_; ++i)
+          if (std::abs(d_(i)) < 0.5)
+            x(i) = scaled(alpha_L_, L_ * log_alpha_, std::exp(-k_ * std::log1p(-d_(i))),
+                          -k_ * std::log1p(-d_(i)));
+      return x;
+    }
     Vector x = power(0) - power(1);
     for (Eigen::Index i = 0; i < N_; ++i) {
       const double d = d_(i);
@@ -287,6 +299,12 @@ GfLimit gf_limit(const Problem& problem, Sign sign, int depth, double alpha,
   Vector lambda = Vector::Zero(A.rows());
   GfLimit out;
   int at_floor = 0;  // consecutive iterations spent at the rounding floor
+  struct Best {
+    GfLimit out;
+    DualFamily family;
+    Vector lambda;
+  };
+  std::optional<Best> best;  // the smallest residual seen at the floor
   for (int it = 0;; ++it) {
     out.x = family.x();
     const Vector r = A * out.x - y;
@@ -300,9 +318,15 @@ GfLimit gf_limit(const Problem& problem, Sign sign, int depth, double alpha,
     out.certified = out.residual <= options.tolerance;
     if (out.certified) break;
     // Below the floor further steps only shuffle rounding errors; give Newton a few tries
-    // (it normally reaches the tolerance in one or two), then accept.
+    // (it normally reaches the tolerance in one or two), then return the best of them.
     at_floor = out.residual <= out.residual_floor ? at_floor + 1 : 0;
-    if (at_floor > 3) break;
+    if (at_floor > 0 && (!best || out.residual < best->out.residual)) best = Best{out, family, lambda};
+    if (at_floor > 3) {
+      out = best->out;
+      family = best->family;
+      lambda = best->lambda;
+      break;
+    }
     if (it == options.max_iterations)
       throw NumericalError("gf_limit: Newton did not converge in " + std::to_string(it) +
                            " iterations: relative residual " + format(out.residual) +
