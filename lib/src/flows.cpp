@@ -118,6 +118,11 @@ double ClassicWeightNormFlow::loss(const ConstVectorRef& s) const {
   return core_.loss(*z_);
 }
 
+double ClassicWeightNormFlow::loss_floor(const ConstVectorRef& s) const {
+  *z_ = log_weights(s);
+  return core_.loss_floor(*z_);
+}
+
 // d log gamma/dt = -L c / gamma^2,  d log v/dt = -(gamma^2/|v|^2) L u + (L/|v|^2) c 1,
 // with u = w^{L-2} ⊙ G and c = <w^L, G> (NOTES §1.3 rewritten in logs).
 void ClassicWeightNormFlow::derivative(const ConstVectorRef& s, VectorRef ds) const {

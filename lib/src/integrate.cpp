@@ -49,6 +49,7 @@ StepperKind parse_stepper(const std::string& text) {
 std::string to_string(StopReason r) {
   switch (r) {
     case StopReason::loss_tol: return "loss_tol";
+    case StopReason::loss_floor: return "loss_floor";
     case StopReason::t_max: return "t_max";
     case StopReason::max_steps: return "max_steps";
     case StopReason::step_underflow: return "step_underflow";
@@ -101,6 +102,10 @@ using UVec = ublas::vector<double>;
 using UMat = ublas::matrix<double>;
 using RowMajorMap = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
+// A trial stage that overflows must not reach Odeint's error estimate (NaN compares false,
+// so a NaN step could be accepted): the systems throw, and the driver retries a shorter step.
+struct NonFiniteDerivative {};
+
 // Odeint passes systems by value: these are two pointers wide.
 template <class Flow>
 struct CountedSystem {
@@ -109,6 +114,7 @@ struct CountedSystem {
   void operator()(const Vector& x, Vector& dx, double) const {
     ++*evals;
     flow->derivative(x, dx);
+    if (!dx.allFinite()) throw NonFiniteDerivative{};
   }
 };
 
@@ -121,6 +127,7 @@ struct UblasSystem {
     Eigen::Map<const Vector> xm(&x.data()[0], Eigen::Index(x.size()));
     Eigen::Map<Vector> dm(&dx.data()[0], Eigen::Index(dx.size()));
     flow->derivative(xm, dm);
+    if (!dm.allFinite()) throw NonFiniteDerivative{};
   }
 };
 
@@ -171,7 +178,7 @@ class Driver {
         break;
       case StepperKind::rosenbrock4: run_rosenbrock(); break;
       case StepperKind::automatic:
-        if (!run_dense(dopri5(), stiff_allowed ? o_.stiff_switch_steps : LONG_MAX)) {
+        if (!run_dense(dopri5(), stiff_allowed ? o_.stiff_switch_steps : LONG_MAX, stiff_allowed)) {
           s_.switch_time = t_;
           run_rosenbrock();
         }
@@ -188,9 +195,42 @@ class Driver {
         ode::runge_kutta_dopri5<Vector, double, Vector, double, ode::vector_space_algebra>());
   }
 
+  // Power iteration for the largest |eigenvalue| of the Jacobian at x_, with Jacobian-vector
+  // products by finite differences of the right-hand side (no Jacobian is formed).
+  double spectral_radius() {
+    const auto n = x_.size();
+    Vector v = Vector::LinSpaced(n, 1.0, 2.0), f0(n), f1(n), xp(n);
+    v.normalize();
+    flow_.derivative(x_, f0);
+    ++s_.rhs_evals;
+    const double eps = 1e-7 * std::max(1.0, x_.norm());
+    double rho = 0.0;
+    for (int k = 0; k < 12; ++k) {
+      xp = x_ + eps * v;
+      flow_.derivative(xp, f1);
+      ++s_.rhs_evals;
+      v = (f1 - f0) / eps;
+      rho = v.norm();
+      if (!(rho > 0.0) || !std::isfinite(rho)) return 0.0;
+      v /= rho;
+    }
+    return rho;
+  }
+
   void emit(double t, const Vector& x) {
     last_emitted_ = t;
     if (observer_) observer_(t, x);
+  }
+
+  // A trial step overflowed: retry from the last accepted state with a 10x shorter step;
+  // false (and a non_finite stop) when even tiny steps overflow, i.e. a genuine blow-up.
+  bool shrink_after_overflow() {
+    dt_ /= 10.0;
+    if (++overflow_retries_ > 30 || t_ + dt_ == t_) {
+      stop(StopReason::non_finite, "the right-hand side overflowed (blow-up) near t = " + std::to_string(t_));
+      return false;
+    }
+    return true;
   }
 
   void stop(StopReason r, std::string message = {}) {
@@ -213,6 +253,10 @@ class Driver {
       stop(StopReason::loss_tol);
       return true;
     }
+    if (o_.loss_tol > 0.0 && s_.loss <= flow_.loss_floor(x_)) {
+      stop(StopReason::loss_floor, "the loss reached the rounding floor of double precision above loss_tol");
+      return true;
+    }
     if (t_ >= o_.t_max) {
       stop(StopReason::t_max);
       return true;
@@ -231,19 +275,31 @@ class Driver {
   // Dense-output steppers: step freely, interpolate at the sample times. Returns false when
   // the step budget ran out before the run was over.
   template <class Dense>
-  bool run_dense(Dense&& st, long budget) {
+  bool run_dense(Dense&& st, long budget, bool detect_stiffness = false) {
     s_.stepper_used = o_.stepper == StepperKind::bulirsch_stoer ? StepperKind::bulirsch_stoer : StepperKind::dopri5;
     CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
     st.initialize(x_, t_, dt_);
+    int stiff_votes = 0;
     for (long local = 0;; ++local) {
       if (local >= budget) return false;
+      // auto: an explicit stepper whose step is pinned at its stability limit (dt ρ(J) of
+      // order 3 for dopri5) is wasting work on a stiff problem: hand over to rosenbrock4.
+      if (detect_stiffness && local >= 200 && local % 100 == 0) {
+        stiff_votes = dt_ * spectral_radius() > 1.5 ? stiff_votes + 1 : 0;
+        if (stiff_votes >= 2) return false;
+      }
       std::pair<double, double> span;
       try {
         span = st.do_step(sys);
       } catch (const ode::step_adjustment_error& e) {
         stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
         return true;
+      } catch (const NonFiniteDerivative&) {
+        if (!shrink_after_overflow()) return true;
+        st.initialize(x_, t_, dt_);
+        continue;
       }
+      overflow_retries_ = 0;
       ++s_.steps;
       const double end = std::min(span.second, o_.t_max);
       for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
@@ -272,7 +328,15 @@ class Driver {
       const double target = next_ < samples_.size() ? std::min(samples_[next_], o_.t_max) : o_.t_max;
       double dt = std::min(dt_, target - t_);
       const bool clipped = dt < dt_;
-      if (st.try_step(sys, x_, t_, dt) == ode::fail) {
+      ode::controlled_step_result result;
+      try {
+        result = st.try_step(sys, x_, t_, dt);
+      } catch (const NonFiniteDerivative&) {
+        if (!shrink_after_overflow()) return;
+        continue;
+      }
+      overflow_retries_ = 0;
+      if (result == ode::fail) {
         dt_ = dt;
         if (++failures > 500 || t_ + dt_ == t_) {
           stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + std::to_string(t_));
@@ -311,7 +375,13 @@ class Driver {
       } catch (const ode::step_adjustment_error& e) {
         stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
         return;
+      } catch (const NonFiniteDerivative&) {
+        if (!shrink_after_overflow()) return;
+        Eigen::Map<Vector>(&ux.data()[0], n) = x_;
+        st.initialize(ux, t_, dt_);
+        continue;
       }
+      overflow_retries_ = 0;
       ++s_.steps;
       const double end = std::min(span.second, o_.t_max);
       for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
@@ -340,6 +410,7 @@ class Driver {
   std::size_t next_ = 0;
   Vector tmp_;
   double t_ = 0.0, dt_ = 0.0, last_emitted_ = -1.0;
+  int overflow_retries_ = 0;
   IntegrateSummary s_;
 };
 

@@ -1,10 +1,12 @@
+#include <limits>
 #include <wnflow/errors.hpp>
 #include <wnflow/network.hpp>
 
 namespace wnflow {
 
 DiagonalNetwork::DiagonalNetwork(const Problem& problem, Sign sign, int depth)
-    : problem_(&problem), sign_(sign), depth_(depth) {
+    : problem_(&problem), sign_(sign), depth_(depth),
+      a_frobenius_(problem.A.norm()), y_norm_(problem.y.norm()) {
   if (depth < 2) throw InputError("depth L must be an integer >= 2, got " + std::to_string(depth));
 }
 
@@ -35,6 +37,12 @@ void DiagonalNetwork::gradient(const ConstVectorRef& e, VectorRef g) const {
 
 double DiagonalNetwork::loss(const ConstVectorRef& x) const {
   return 0.5 * (problem_->A * x - problem_->y).squaredNorm();
+}
+
+double DiagonalNetwork::loss_floor(const ConstVectorRef& p) const {
+  const double magnitude = sign_ == Sign::positive ? p.norm() : (p.head(N()) + p.tail(N())).norm();
+  const double e = 10.0 * std::numeric_limits<double>::epsilon() * (a_frobenius_ * magnitude + y_norm_);
+  return 0.5 * e * e;
 }
 
 Vector DiagonalNetwork::x_of_w(const ConstVectorRef& w) const {

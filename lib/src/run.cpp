@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -200,8 +201,9 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
   out.invariant_residual = 0.0;
   for (double v : {out.max_sphere, out.max_v_norm, out.max_mirror})
     if (!std::isnan(v)) out.invariant_residual = std::max(out.invariant_residual, v);
-  const double floor = io.loss_tol > 0 ? io.loss_tol : 1e-20 * 0.5 * problem.y.squaredNorm();
-  out.converged = out.usable() && out.loss <= floor;
+  out.loss_floor = net.loss_floor(out.w.array().pow(L).matrix());
+  out.converged = out.summary.converged() ||
+                  (out.usable() && out.loss <= std::max(io.loss_tol, out.loss_floor));
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -25,6 +25,7 @@ class GradientFlow {
   // Read-outs of a state.
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
   double loss(const ConstVectorRef& z) const { return core_.loss(z); }
+  double loss_floor(const ConstVectorRef& z) const { return core_.loss_floor(z); }
 
  private:
   detail::LogWeightCore core_;

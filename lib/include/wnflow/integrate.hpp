@@ -4,7 +4,7 @@
 // A "flow" here is any Odeint system over Eigen vectors that also offers
 //   Eigen::Index dimension(); Vector initial_state();
 //   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
-//   double loss(ConstVectorRef);
+//   double loss(ConstVectorRef); double loss_floor(ConstVectorRef);
 // (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
 // when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
 // never a silent result.
@@ -20,7 +20,9 @@ std::string to_string(StepperKind k);
 StepperKind parse_stepper(const std::string& text);  // "auto", "runge_kutta_dopri5", "dopri5", ...
 std::vector<std::string> stepper_names();
 
-enum class StopReason { loss_tol, t_max, max_steps, step_underflow, non_finite };
+// loss_floor: the loss stopped above loss_tol at the rounding floor of double precision
+// (DiagonalNetwork::loss_floor), so the limit is reached to working precision.
+enum class StopReason { loss_tol, loss_floor, t_max, max_steps, step_underflow, non_finite };
 std::string to_string(StopReason r);
 
 struct IntegrateOptions {
@@ -28,12 +30,14 @@ struct IntegrateOptions {
   double rtol = 1e-10;
   double atol = 1e-12;
   double t_max = 1e6;
-  double loss_tol = 1e-24;           // 0 disables the loss stop
+  double loss_tol = 1e-20;           // 0 disables the loss stop (integrate to t_max)
   long max_steps = 20'000'000;
   double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
   int samples_per_decade = 10;
-  // auto: explicit dopri5 first; after this many steps the problem is treated as stiff and
-  // integration continues from the current state with rosenbrock4 (if dim <= stiff_max_dim).
+  // auto: explicit dopri5 first; when its step is held at the stability limit (checked every
+  // 100 steps by a power iteration on the Jacobian), or after stiff_switch_steps steps, the
+  // problem is treated as stiff and integration continues from the current state with
+  // rosenbrock4 (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
   Eigen::Index stiff_max_dim = 3000;
 
@@ -52,7 +56,11 @@ struct IntegrateSummary {
   std::string message;                             // details of a failure
 
   // A result is usable if integration ended by reaching t_max or the loss tolerance.
-  bool usable() const { return stop_reason == StopReason::loss_tol || stop_reason == StopReason::t_max; }
+  bool usable() const {
+    return stop_reason == StopReason::loss_tol || stop_reason == StopReason::loss_floor ||
+           stop_reason == StopReason::t_max;
+  }
+  bool converged() const { return stop_reason == StopReason::loss_tol || stop_reason == StopReason::loss_floor; }
   std::string report() const;
 };
 

@@ -32,6 +32,11 @@ class DiagonalNetwork {
   void gradient(const ConstVectorRef& e, VectorRef g) const;
   double loss(const ConstVectorRef& x) const;  // 1/2 |Ax - y|^2 (allocates; not for hot paths)
 
+  // The smallest loss double precision can be trusted to resolve at weights with p = w^L:
+  // 1/2 (10 eps (|A|_F |B+ p| + |y|))^2, B+ p = p (P+) or p_head + p_tail (P±), a bound on
+  // the rounding error of A x - y (x itself carries the rounding of u^L - v^L).
+  double loss_floor(const ConstVectorRef& p) const;
+
   // Convenience: x from w (allocates).
   Vector x_of_w(const ConstVectorRef& w) const;
 
@@ -39,6 +44,7 @@ class DiagonalNetwork {
   const Problem* problem_;
   Sign sign_;
   int depth_;
+  double a_frobenius_, y_norm_;
 };
 
 }  // namespace wnflow

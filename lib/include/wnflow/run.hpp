@@ -49,7 +49,10 @@ struct RunResult {
   IntegrateOptions integrate;
   IntegrateSummary summary;
   WeightNormRates rates;        // WN: the rates used; classic: eta_r = 1, eta_s = 1/|v(0)|^2
-  bool converged = false;       // final loss <= loss_tol (or <= 1e-20 |y|^2/2 if that stop is off)
+  // The final loss is <= loss_tol, or at the rounding floor of double precision (loss_floor).
+  // A run that reached t_max without that is usable (the state at t_max) but not converged.
+  bool converged = false;
+  double loss_floor = 0;
   Vector x, w;
   double loss = 0, l1_norm = 0, radius = 0, alpha_eff = 0, magnification = 1;
   std::optional<double> error, relative_error;

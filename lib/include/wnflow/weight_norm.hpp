@@ -49,6 +49,7 @@ class WeightNormFlow {
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
   double radius_of(const ConstVectorRef& z) const { return std::sqrt((2.0 * z.array()).exp().sum()); }
   double loss(const ConstVectorRef& z) const { return core_.loss(z); }
+  double loss_floor(const ConstVectorRef& z) const { return core_.loss_floor(z); }
 
  private:
   detail::Speeds speeds(double r2) const;

@@ -34,6 +34,7 @@ class ClassicWeightNormFlow {
   double gamma(const ConstVectorRef& s) const { return std::exp(s[0]); }
   double v_norm(const ConstVectorRef& s) const { return std::sqrt((2.0 * s.tail(s.size() - 1).array()).exp().sum()); }
   double loss(const ConstVectorRef& s) const;
+  double loss_floor(const ConstVectorRef& s) const;
 
  private:
   void evaluate(const ConstVectorRef& s) const;

@@ -96,6 +96,11 @@ class LogWeightCore {
 
   const LogWeightWorkspace& workspace() const { return *ws_; }
 
+  double loss_floor(const ConstVectorRef& z) const {
+    ws_->p = (double(net_->depth()) * z.array()).exp();
+    return net_->loss_floor(ws_->p);
+  }
+
   double loss(const ConstVectorRef& z) const {
     auto& s = *ws_;
     s.p = (double(net_->depth()) * z.array()).exp();

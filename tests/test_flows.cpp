@@ -1,0 +1,195 @@
+// The right-hand sides against finite-difference gradients of the loss in each flow's own
+// parameters, and the analytic Jacobians against finite differences of the right-hand sides.
+#define BOOST_TEST_MODULE flows
+#include <boost/test/unit_test.hpp>
+#include <wnflow/errors.hpp>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/instance.hpp>
+#include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
+
+using namespace wnflow;
+
+namespace {
+
+Problem instance(Sign sign, std::uint64_t seed = 7) {
+  InstanceSpec spec;
+  spec.N = 12;
+  spec.M = 5;
+  spec.sparsity = 2;
+  spec.seed = seed;
+  spec.sign = sign;
+  return random_instance(spec);
+}
+
+// ℓ(w) = ½|A B(w^L) - y|², evaluated directly (not through the flows' kernel).
+double loss_of_w(const Problem& p, Sign sign, int L, const Vector& w) {
+  const auto N = p.A.cols();
+  Vector x = w.head(N).array().pow(L);
+  if (sign == Sign::signed_) x -= w.tail(N).array().pow(L).matrix();
+  return 0.5 * (p.A * x - p.y).squaredNorm();
+}
+
+template <class F>
+Vector fd_gradient(F f, const Vector& at, double h = 1e-6) {
+  Vector g(at.size());
+  for (Eigen::Index i = 0; i < at.size(); ++i) {
+    Vector a = at, b = at;
+    const double hi = h * std::max(1.0, std::abs(at[i]));
+    a[i] += hi;
+    b[i] -= hi;
+    g[i] = (f(a) - f(b)) / (2 * hi);
+  }
+  return g;
+}
+
+// A generic state: log-weights spread around log(0.7), so every term of the flows is active.
+Vector random_log_weights(Eigen::Index n, unsigned seed) {
+  std::srand(seed);
+  return (Vector::Random(n).array() * 0.4 + std::log(0.7)).matrix();
+}
+
+double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
+
+struct Case {
+  Sign sign;
+  int L;
+};
+const Case cases[] = {{Sign::positive, 2}, {Sign::positive, 3}, {Sign::positive, 4},
+                      {Sign::signed_, 2},  {Sign::signed_, 3},  {Sign::signed_, 4}};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(gf_rhs_is_minus_eta_gradient) {
+  for (const auto& c : cases) {
+    const Problem p = instance(c.sign);
+    const DiagonalNetwork net(p, c.sign, c.L);
+    const double eta = 0.7;
+    const GradientFlow flow(net, 0.3, eta);
+    const Vector z = random_log_weights(net.n(), 1);
+    const Vector w = z.array().exp();
+    Vector dz(net.n());
+    flow.derivative(z, dz);
+    const Vector wdot = w.cwiseProduct(dz);  // dw/dt = w ⊙ dz/dt
+    const Vector grad = fd_gradient([&](const Vector& v) { return loss_of_w(p, c.sign, c.L, v); }, w);
+    BOOST_TEST_CONTEXT("sign " << to_string(c.sign) << ", L = " << c.L) { BOOST_TEST(rel(wdot, -eta * grad) < 1e-7); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(wn_rhs_is_riemannian_gradient_in_r_and_s) {
+  for (const auto& c : cases) {
+    for (Schedule sched : {Schedule::constant_rates, Schedule::constant_ratio}) {
+      const Problem p = instance(c.sign);
+      const DiagonalNetwork net(p, c.sign, c.L);
+      const WeightNormRates rates{0.8, 0.05, sched};
+      const WeightNormFlow flow(net, 0.3, rates);
+      const Vector z = random_log_weights(net.n(), 2);
+      const Vector w = z.array().exp();
+      const double r = w.norm();
+      const Vector s = w / r;
+      // Rates at this state: constant-ratio keeps eta_s r^2 = q eta_r with q from r(0).
+      const double eta_r = rates.eta_r;
+      const double eta_s = sched == Schedule::constant_rates ? rates.eta_s : rates.ratio(flow.initial_radius()) * eta_r / (r * r);
+      const auto ell_rs = [&](double rr, const Vector& ss) { return loss_of_w(p, c.sign, c.L, rr * ss); };
+      const double h = 1e-6;
+      const double dr = (ell_rs(r + h, s) - ell_rs(r - h, s)) / (2 * h);
+      const Vector gs = fd_gradient([&](const Vector& ss) { return ell_rs(r, ss); }, s);
+      const double rdot = -eta_r * dr;
+      const Vector sdot = -eta_s * (gs - s * s.dot(gs));  // tangent projection
+      const Vector wdot_expected = rdot * s + r * sdot;
+      Vector dz(net.n());
+      flow.derivative(z, dz);
+      BOOST_TEST_CONTEXT("sign " << to_string(c.sign) << ", L = " << c.L << ", " << to_string(sched)) {
+        BOOST_TEST(rel(w.cwiseProduct(dz), wdot_expected) < 1e-6);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(classic_rhs_is_gradient_in_gamma_and_v) {
+  for (const auto& c : cases) {
+    const Problem p = instance(c.sign);
+    const DiagonalNetwork net(p, c.sign, c.L);
+    const ClassicWeightNormFlow flow(net, 0.3, 1.7);
+    const Eigen::Index n = net.n();
+    Vector st(n + 1);
+    st[0] = std::log(1.1);
+    st.tail(n) = random_log_weights(n, 3);
+    const double gamma = std::exp(st[0]);
+    const Vector v = st.tail(n).array().exp();
+    const auto ell = [&](double g, const Vector& vv) { return loss_of_w(p, c.sign, c.L, g * vv / vv.norm()); };
+    const double h = 1e-6;
+    const double dgamma = (ell(gamma + h, v) - ell(gamma - h, v)) / (2 * h);
+    const Vector dv = fd_gradient([&](const Vector& vv) { return ell(gamma, vv); }, v);
+    Vector ds(n + 1);
+    flow.derivative(st, ds);
+    BOOST_TEST_CONTEXT("sign " << to_string(c.sign) << ", L = " << c.L) {
+      BOOST_TEST(std::abs(gamma * ds[0] + dgamma) <= 1e-6 * std::max(1.0, std::abs(dgamma)));
+      BOOST_TEST(rel(v.cwiseProduct(ds.tail(n)), -dv) < 1e-6);
+      // ∇_v ℓ ⊥ v, the reason |v| is conserved.
+      BOOST_TEST(std::abs(v.dot(v.cwiseProduct(ds.tail(n)))) <= 1e-12 * v.norm() * dv.norm() + 1e-14);
+    }
+  }
+}
+
+template <class Flow>
+void check_jacobian(const Flow& flow, const Vector& at, const std::string& what) {
+  const Eigen::Index n = at.size();
+  Matrix J(n, n);
+  flow.jacobian(at, J);
+  Matrix Jfd(n, n);
+  Vector fp(n), fm(n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    Vector a = at, b = at;
+    const double h = 1e-6;
+    a[j] += h;
+    b[j] -= h;
+    flow.derivative(a, fp);
+    flow.derivative(b, fm);
+    Jfd.col(j) = (fp - fm) / (2 * h);
+  }
+  BOOST_TEST_CONTEXT(what) { BOOST_TEST((J - Jfd).norm() / Jfd.norm() < 1e-7); }
+}
+
+BOOST_AUTO_TEST_CASE(analytic_jacobians_match_finite_differences) {
+  for (const auto& c : cases) {
+    const Problem p = instance(c.sign);
+    const DiagonalNetwork net(p, c.sign, c.L);
+    const std::string tag = to_string(c.sign) + " L=" + std::to_string(c.L);
+    const Vector z = random_log_weights(net.n(), 4);
+    check_jacobian(GradientFlow(net, 0.3, 1.3), z, "gf " + tag);
+    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_rates}), z, "wn rates " + tag);
+    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_ratio}), z, "wn ratio " + tag);
+    Vector st(net.n() + 1);
+    st[0] = std::log(1.1);
+    st.tail(net.n()) = z;
+    check_jacobian(ClassicWeightNormFlow(net, 0.3, 1.7), st, "classic " + tag);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(initial_states_match_the_parameterizations) {
+  const Problem p = instance(Sign::signed_);
+  const DiagonalNetwork net(p, Sign::signed_, 3);
+  const double alpha = 0.25;
+  const ClassicWeightNormFlow classic(net, alpha, 2.0);
+  const Vector st = classic.initial_state();
+  BOOST_TEST(rel(classic.weights(st), Vector::Constant(net.n(), alpha)) < 1e-15);
+  BOOST_TEST(std::abs(classic.v_norm(st) - 2.0) < 1e-14);
+  BOOST_TEST(std::abs(classic.gamma(st) - alpha * std::sqrt(double(net.n()))) < 1e-14);
+  const WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.5, initial_radius(net, alpha)));
+  BOOST_TEST(std::abs(wn.rates().ratio(wn.initial_radius()) - 0.5) < 1e-15);
+  BOOST_TEST(rel(wn.weights(wn.initial_state()), Vector::Constant(net.n(), alpha)) < 1e-15);
+}
+
+BOOST_AUTO_TEST_CASE(bad_parameters_are_rejected) {
+  const Problem p = instance(Sign::positive);
+  BOOST_CHECK_THROW(DiagonalNetwork bad(p, Sign::positive, 1), InputError);
+  const DiagonalNetwork net(p, Sign::positive, 2);
+  BOOST_CHECK_THROW(GradientFlow bad(net, 0.0), InputError);
+  BOOST_CHECK_THROW(GradientFlow bad(net, -1.0), InputError);
+  BOOST_CHECK_THROW(GradientFlow bad(net, std::nan("")), InputError);
+  BOOST_CHECK_THROW(GradientFlow bad(net, 1.0, 0.0), InputError);
+  BOOST_CHECK_THROW(WeightNormFlow bad(net, 1.0, {1.0, -1.0, Schedule::constant_rates}), InputError);
+  BOOST_CHECK_THROW(ClassicWeightNormFlow bad(net, 1.0, 0.0), InputError);
+  BOOST_CHECK_THROW(WeightNormRates::from_ratio(0.0, 1.0), InputError);
+}
