@@ -63,6 +63,7 @@ nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
 }
 }  // namespace
 
+namespace {
 Action add_run(CLI::App& cmd) {
   auto a = std::make_shared<RunArgs>();
   a->problem.add_to(cmd);
@@ -137,5 +138,8 @@ Action add_run(CLI::App& cmd) {
     return ok;
   };
 }
+
+const Registration registration{"run", "integrate one flow (GF, WN polar, classic WN) to its limit", 10, add_run};
+}  // namespace
 
 }  // namespace wnflow::app

@@ -1,18 +1,30 @@
 // wnflow: the command-line front of the library. Every failure is one line on stderr and
 // a non-zero exit; results go to stdout only when they are results.
+#include <algorithm>
 #include <iostream>
 #include <wnflow/errors.hpp>
 
 #include "commands.hpp"
+
+namespace wnflow::app {
+std::vector<Command>& registry() {
+  static std::vector<Command> commands;
+  return commands;
+}
+}  // namespace wnflow::app
 
 int main(int argc, char** argv) {
   using namespace wnflow::app;
   CLI::App app{"wnflow: gradient flows with and without weight normalization on diagonal linear networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("wnflow ") + WNFLOW_VERSION_STRING);
-  std::vector<std::pair<CLI::App*, Action>> commands;
-  auto* run = app.add_subcommand("run", "integrate one flow (GF, WN polar, classic WN) to its limit");
-  commands.emplace_back(run, add_run(*run));
+  auto& cmds = registry();
+  std::sort(cmds.begin(), cmds.end(), [](const Command& a, const Command& b) { return a.order < b.order; });
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const auto& c : cmds) {
+    auto* sub = app.add_subcommand(c.name, c.description);
+    actions.emplace_back(sub, c.build(*sub));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -26,8 +38,8 @@ int main(int argc, char** argv) {
     return bad_input;
   }
   try {
-    for (auto& [cmd, action] : commands)
-      if (cmd->parsed()) return action();
+    for (auto& [sub, action] : actions)
+      if (sub->parsed()) return action();
   } catch (const wnflow::InputError& e) {
     std::cerr << "wnflow: error: " << e.what() << "\n";
     return bad_input;
