@@ -193,3 +193,30 @@ BOOST_AUTO_TEST_CASE(bad_parameters_are_rejected) {
   BOOST_CHECK_THROW(ClassicWeightNormFlow bad(net, 1.0, 0.0), InputError);
   BOOST_CHECK_THROW(WeightNormRates::from_ratio(0.0, 1.0), InputError);
 }
+
+// The flows are plain Odeint systems: any stepper and integrate function takes them (the
+// example in docs/architecture.md). Plain Odeint in w-log coordinates must match run_flow's
+// integration of the same flow.
+#include <boost/numeric/odeint.hpp>
+#include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <wnflow/integrate.hpp>
+
+BOOST_AUTO_TEST_CASE(flows_plug_into_odeint_directly) {
+  Problem p = random_instance({60, 20, 3, 1, Sign::positive});
+  DiagonalNetwork net(p, Sign::positive, 2);
+  GradientFlow gf(net, /*alpha=*/0.1);
+  Vector z = gf.initial_state();
+  namespace ode = boost::numeric::odeint;
+  ode::integrate_adaptive(ode::make_controlled(1e-10, 1e-10,
+      ode::runge_kutta_dopri5<Vector, double, Vector, double, ode::vector_space_algebra>()),
+      gf, z, 0.0, 100.0, 1e-3);
+  Vector z2 = gf.initial_state();
+  IntegrateOptions o;
+  o.t_max = 100.0;
+  o.loss_tol = 0.0;
+  o.stepper = StepperKind::rosenbrock4;
+  const IntegrateSummary s = integrate(gf, z2, o);
+  BOOST_TEST(to_string(s.stop_reason) == "t_max");
+  BOOST_TEST(rel(z2.array().exp().matrix(), z.array().exp().matrix()) < 1e-7);
+  BOOST_TEST(gf.loss(z) < 0.5 * p.y.squaredNorm() * 1e-2);  // it did descend
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what wnflow needs on Debian 12, only what is missing (idempotent).
+set -euo pipefail
+packages=(build-essential cmake pkg-config libeigen3-dev libboost-dev libboost-test-dev
+          libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev libcli11-dev
+          nlohmann-json3-dev coinor-libclp-dev libgnuplot-iostream-dev gnuplot-nox
+          python3-numpy python3-scipy)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

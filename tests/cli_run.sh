@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# wnflow run from the outside: results, exit codes, one-line errors with nothing on stdout.
+# usage: cli_run.sh <wnflow binary> <tests/data dir>
+set -u
+bin=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+# expect_error <expected exit code> <words the message must contain> -- <args...>
+expect_error() {
+  local code=$1 words=$2
+  shift 3
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$tmp/err")
+  if [ "$rc" -ne "$code" ] || [ -s "$tmp/out" ] || [ "$lines" -ne 1 ] || ! grep -qi -- "$words" "$tmp/err"; then
+    echo "FAIL: wnflow $* -> rc=$rc (want $code), stdout $(wc -c <"$tmp/out") bytes, stderr: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+  fi
+}
+
+run_ok() {
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "FAIL: wnflow $* -> rc=$rc: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+    return 1
+  fi
+}
+
+A="--a $data/A3x6.csv --y $data/y3.csv"
+# Bad input: exit 2, one line naming the problem.
+expect_error 2 "cannot open" -- run --a "$tmp/missing.csv" --y "$data/y3.csv"
+expect_error 2 "empty" -- run --a "$data/empty.csv" --y "$data/y3.csv"
+expect_error 2 "row 2" -- run --a "$data/ragged.csv" --y "$data/y3.csv"
+expect_error 2 "not a number" -- run --a "$data/nonnumeric.csv" --y "$data/y3.csv"
+expect_error 2 "finite" -- run --a "$data/nan.csv" --y "$data/y3.csv"
+expect_error 2 "finite" -- run --a "$data/inf.csv" --y "$data/y3.csv"
+expect_error 2 "empty field" -- run --a "$data/emptyfield.csv" --y "$data/y3.csv"
+expect_error 2 "y has 4 entries" -- run --a "$data/A3x6.csv" --y "$data/y_wrong_size.csv"
+expect_error 2 "alpha" -- run $A --alpha 0
+expect_error 2 "alpha" -- run $A --alpha -1
+expect_error 2 "alpha" -- run $A --alpha nan
+expect_error 2 "alpha" -- run $A --alpha 1e200
+expect_error 2 "depth" -- run $A --depth 1
+expect_error 2 "depth" -- run $A --depth 2.5
+expect_error 2 "depth" -- run $A --depth three
+expect_error 2 "ratio" -- run $A --flow wn --ratio 0
+expect_error 2 "ratio" -- run $A --flow wn --ratio -0.5
+expect_error 2 "t_max" -- run $A --t-max 0
+expect_error 2 "t_max" -- run $A --t-max -5
+expect_error 2 "rtol" -- run $A --rtol -1e-8
+expect_error 2 "stepper" -- run $A --stepper euler
+expect_error 2 "flow" -- run $A --flow sgd
+expect_error 2 "sign" -- run $A --sign complex
+expect_error 2 "either --ratio or --eta-s" -- run $A --flow wn --ratio 0.5 --eta-s 0.1
+expect_error 2 "weight normalization" -- run $A --flow gf --ratio 0.5
+expect_error 2 "not both" -- run $A --n 10
+expect_error 2 "--a" -- run --y "$data/y3.csv"
+expect_error 2 "sparsity" -- run --n 10 --m 5 --sparsity 11
+expect_error 2 "not expected" -- run $A --no-such-option
+expect_error 2 "directory" -- run $A --trajectory "$tmp/no/such/dir/t.csv"
+# Numerical failure: exit 3, nothing on stdout.
+expect_error 3 "max_steps" -- run $A --max-steps 3
+expect_error 3 "no convergence" -- run $A --t-max 0.01 --require-convergence
+
+# Results: JSON with the contract's fields, a trajectory file, and the limit interpolates.
+# (P+ on this fixture has a single non-negative interpolant, so its flows converge only
+# algebraically: the signed parameterization has interior interpolants.)
+if run_ok run $A --xstar "$data/xstar6.csv" --sign signed --flow wn --ratio 0.2 --json --trajectory "$tmp/traj.csv"; then
+  python3 - "$tmp/out" "$tmp/traj.csv" <<'PY' || fails=$((fails + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+for key in ["x", "loss", "t", "converged", "stop_reason", "steps", "rhs_evals", "l1_norm",
+            "alpha_eff", "invariant_residual", "wall_seconds"]:
+    assert key in d, key
+assert d["converged"] is True and d["stop_reason"] in ("loss_tol", "loss_floor"), d["stop_reason"]
+assert len(d["x"]) == 6 and d["invariant_residual"] < 1e-8
+head = open(sys.argv[2]).readline().strip().split(",")
+assert head[:3] == ["t", "loss", "l1_norm"] and "I4_mirror" in head and "alpha_eff" in head, head
+rows = open(sys.argv[2]).read().strip().split("\n")[1:]
+assert len(rows) > 10
+PY
+fi
+# t_max reached above loss-tol: the state is printed, flagged, with a warning.
+if run_ok run $A --t-max 0.01 --json; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["converged"] is False and d["stop_reason"] == "t_max"' "$tmp/out" || fails=$((fails + 1))
+  grep -q "warning" "$tmp/err" || { echo "FAIL: no warning for an unconverged run"; fails=$((fails + 1)); }
+fi
+# Same inputs, same numbers.
+"$bin" run --n 30 --m 10 --sparsity 2 --seed 4 --flow wn --ratio 0.3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["x"])' >"$tmp/a"
+"$bin" run --n 30 --m 10 --sparsity 2 --seed 4 --flow wn --ratio 0.3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["x"])' >"$tmp/b"
+cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: two identical runs differ"; fails=$((fails + 1)); }
+# --help documents every option of run.
+"$bin" run --help >"$tmp/help"
+for opt in --a --y --xstar --n --m --sparsity --seed --sign --flow --depth --alpha --ratio --eta-r --eta-s \
+           --v0-norm --stepper --rtol --atol --t-max --loss-tol --trajectory --json; do
+  grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help does not mention $opt"; fails=$((fails + 1)); }
+done
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "cli_run: all checks passed"
