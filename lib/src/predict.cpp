@@ -1,0 +1,207 @@
+#include <wnflow/alpha_eff.hpp>
+#include <wnflow/errors.hpp>
+#include <wnflow/predict.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+namespace wnflow {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+std::string format(double v) {
+  std::ostringstream out;
+  out << std::setprecision(4) << v;
+  return out.str();
+}
+
+void check_options(const PredictOptions& o) {
+  if (o.scan_points < 2) throw InputError("predict: scan_points must be >= 2, got " + std::to_string(o.scan_points));
+  const auto nonneg = [](double v, const std::string& name) {
+    if (!(v >= 0.0) || !std::isfinite(v)) throw InputError("predict: " + name + " must be finite and >= 0, got " + format(v));
+  };
+  nonneg(o.bracket_decades_below, "bracket_decades_below");
+  nonneg(o.bracket_decades_above, "bracket_decades_above");
+  if (!(o.bracket_decades_below + o.bracket_decades_above > 0.0))
+    throw InputError("predict: the bracket is empty (decades below + above must be > 0)");
+  if (!(o.tolerance > 0.0) || !std::isfinite(o.tolerance))
+    throw InputError("predict: tolerance must be a positive finite number, got " + format(o.tolerance));
+}
+
+// F(u) = u - log α_eff(α, ρ(e^u), r0, rates): the T3 equation in u = log β. Its value is a
+// difference of logs, so |F| is the relative mismatch between β and the α_eff it implies.
+class AlphaEffEquation {
+ public:
+  AlphaEffEquation(const Problem& p, const FlowOptions& f, const PredictOptions& o, double r0, WeightNormRates rates)
+      : problem_(&p), flow_(&f), options_(&o), r0_(r0), rates_(rates) {}
+
+  GfLimit limit(double u) const {
+    return gf_limit(*problem_, flow_->sign, flow_->depth, std::exp(u), options_->dual);
+  }
+  double residual_of(double u, const GfLimit& g) const {
+    return u - log_alpha_eff(flow_->alpha, g.weights.norm(), r0_, rates_);
+  }
+  double operator()(double u) const { return residual_of(u, limit(u)); }
+  // As operator(), but a dual solve that fails (NumericalError) gives NaN: one bad grid point
+  // must not sink the scan. Input errors still propagate.
+  double try_at(double u) const {
+    try {
+      return (*this)(u);
+    } catch (const NumericalError&) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+
+ private:
+  const Problem* problem_;
+  const FlowOptions* flow_;
+  const PredictOptions* options_;
+  double r0_;
+  WeightNormRates rates_;
+};
+
+// Brent's zeroin (inverse quadratic / secant steps, bisection whenever they do not shrink the
+// bracket fast enough), on [a, b] with f(a) f(b) < 0. It keeps a sign-changing bracket at every
+// step, so it always converges; returns the end with the smaller |f| once the bracket is
+// below tol (absolute in u, plus 2 ulp of |u|).
+template <class F>
+double brent(const F& f, double a, double fa, double b, double fb, double tol) {
+  double c = b, fc = fb, d = b - a, e = d;
+  for (int it = 0; it < 300; ++it) {
+    if ((fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0)) {
+      c = a;
+      fc = fa;
+      d = e = b - a;
+    }
+    if (std::abs(fc) < std::abs(fb)) {
+      a = b; b = c; c = a;
+      fa = fb; fb = fc; fc = fa;
+    }
+    const double tol1 = 2.0 * kEps * std::abs(b) + 0.5 * tol;
+    const double xm = 0.5 * (c - b);
+    if (std::abs(xm) <= tol1 || fb == 0.0) return b;
+    if (std::abs(e) >= tol1 && std::abs(fa) > std::abs(fb)) {
+      const double s = fb / fa;
+      double p, q;
+      if (a == c) {
+        p = 2.0 * xm * s;
+        q = 1.0 - s;
+      } else {
+        const double qq = fa / fc, r = fb / fc;
+        p = s * (2.0 * xm * qq * (qq - r) - (b - a) * (r - 1.0));
+        q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
+      }
+      if (p > 0.0) q = -q; else p = -p;
+      if (2.0 * p < std::min(3.0 * xm * q - std::abs(tol1 * q), std::abs(e * q))) {
+        e = d;
+        d = p / q;
+      } else {
+        d = xm;
+        e = d;
+      }
+    } else {
+      d = xm;
+      e = d;
+    }
+    a = b;
+    fa = fb;
+    b += std::abs(d) > tol1 ? d : std::copysign(tol1, xm);
+    fb = f(b);
+    if (!std::isfinite(fb)) throw NumericalError("predict: non-finite alpha_eff residual at beta = " + format(std::exp(b)));
+  }
+  return b;  // 300 steps of at least bisection speed shrink any double bracket below tol
+}
+
+}  // namespace
+
+Prediction predict_limit(const Problem& problem, const FlowOptions& flow, const PredictOptions& options) {
+  validate(problem);
+  flow.validate();
+  check_options(options);
+  Prediction out;
+
+  if (flow.kind == FlowKind::gf) {  // T1: the limit is X_L(α); nothing to solve for β
+    const GfLimit g = gf_limit(problem, flow.sign, flow.depth, flow.alpha, options.dual);
+    out.x = g.x;
+    out.weights = g.weights;
+    out.alpha_eff = flow.alpha;
+    out.magnification = 1.0;
+    out.radius = g.weights.norm();
+    out.roots = {flow.alpha};
+    out.residual = 0.0;
+    out.dual_residual = g.residual;
+    return out;
+  }
+
+  const DiagonalNetwork net(problem, flow.sign, flow.depth);
+  const double r0 = initial_radius(net, flow.alpha);
+  const WeightNormRates rates = resolve_rates(flow, r0);
+  const AlphaEffEquation F(problem, flow, options, r0, rates);
+
+  // Scan.
+  const double u_alpha = std::log(flow.alpha);
+  const double lo = u_alpha - options.bracket_decades_below * std::log(10.0);
+  const double hi = u_alpha + options.bracket_decades_above * std::log(10.0);
+  const int n = options.scan_points;
+  std::vector<double> u(n), f(n);
+  for (int i = 0; i < n; ++i) {
+    u[i] = i + 1 == n ? hi : lo + (hi - lo) * double(i) / double(n - 1);
+    f[i] = F.try_at(u[i]);
+  }
+
+  // Every sign change between neighbouring finite values, refined; exact zeros are roots too.
+  std::vector<double> roots_u;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(f[i])) continue;
+    if (f[i] == 0.0) {
+      roots_u.push_back(u[i]);
+      continue;
+    }
+    if (i + 1 < n && std::isfinite(f[i + 1]) && f[i + 1] != 0.0 && (f[i] < 0.0) != (f[i + 1] < 0.0))
+      roots_u.push_back(brent(F, u[i], f[i], u[i + 1], f[i + 1], options.tolerance));
+  }
+  if (roots_u.empty()) {
+    const int bad = int(std::count_if(f.begin(), f.end(), [](double v) { return !std::isfinite(v); }));
+    std::ostringstream msg;
+    msg << "no root of the alpha_eff equation in [" << format(std::exp(lo)) << ", " << format(std::exp(hi))
+        << "]: F(beta) = log beta - log alpha_eff(rho(beta)) is " << format(f.front()) << " at the lower end and "
+        << format(f.back()) << " at the upper end";
+    if (bad > 0) msg << " (" << bad << " of " << n << " scan points had a failed dual solve)";
+    throw NumericalError(msg.str());
+  }
+
+  // Several roots: keep the one nearest log α (α_eff(t) starts at α and moves continuously).
+  const double u_sel = *std::min_element(roots_u.begin(), roots_u.end(), [&](double a, double b) {
+    return std::abs(a - u_alpha) < std::abs(b - u_alpha);
+  });
+  const GfLimit g = F.limit(u_sel);
+  out.x = g.x;
+  out.weights = g.weights;
+  out.alpha_eff = std::exp(u_sel);
+  out.magnification = std::exp(u_alpha - u_sel);
+  out.radius = g.weights.norm();
+  for (double r : roots_u) out.roots.push_back(std::exp(r));
+  out.residual = std::abs(F.residual_of(u_sel, g));
+  out.dual_residual = g.residual;
+  return out;
+}
+
+std::string Prediction::report() const {
+  std::ostringstream o;
+  o << std::setprecision(10);
+  o << "predicted limit: alpha_eff = " << alpha_eff << ", magnification alpha/alpha_eff = " << magnification
+    << ", radius r_inf = " << radius << "\n";
+  o << "roots of the alpha_eff equation (" << roots.size() << "):";
+  for (double r : roots) o << " " << r;
+  o << "\n" << std::setprecision(3);
+  o << "residuals: alpha_eff equation " << residual << " (relative), dual solve |Ax - y|/|y| = " << dual_residual
+    << "\n";
+  o << std::setprecision(10) << "|x|_1 = " << x.lpNorm<1>() << "\n";
+  return o.str();
+}
+
+}  // namespace wnflow
