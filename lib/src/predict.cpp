@@ -153,16 +153,18 @@ Prediction predict_limit(const Problem& problem, const FlowOptions& flow, const 
     f[i] = F.try_at(u[i]);
   }
 
-  // Every sign change between neighbouring finite values, refined; exact zeros are roots too.
+  // Every sign change between neighbouring finite values (a failed dual solve leaves a gap
+  // that is bridged), refined; exact zeros on the grid are roots too.
   std::vector<double> roots_u;
+  int previous = -1;  // index of the last finite value
   for (int i = 0; i < n; ++i) {
     if (!std::isfinite(f[i])) continue;
     if (f[i] == 0.0) {
       roots_u.push_back(u[i]);
-      continue;
+    } else if (previous >= 0 && f[previous] != 0.0 && (f[previous] < 0.0) != (f[i] < 0.0)) {
+      roots_u.push_back(brent(F, u[previous], f[previous], u[i], f[i], options.tolerance));
     }
-    if (i + 1 < n && std::isfinite(f[i + 1]) && f[i + 1] != 0.0 && (f[i] < 0.0) != (f[i + 1] < 0.0))
-      roots_u.push_back(brent(F, u[i], f[i], u[i + 1], f[i + 1], options.tolerance));
+    previous = i;
   }
   if (roots_u.empty()) {
     const int bad = int(std::count_if(f.begin(), f.end(), [](double v) { return !std::isfinite(v); }));
@@ -171,10 +173,19 @@ Prediction predict_limit(const Problem& problem, const FlowOptions& flow, const 
         << "]: F(beta) = log beta - log alpha_eff(rho(beta)) is " << format(f.front()) << " at the lower end and "
         << format(f.back()) << " at the upper end";
     if (bad > 0) msg << " (" << bad << " of " << n << " scan points had a failed dual solve)";
+    // F -> -inf as beta -> 0 and +inf as beta -> inf, so one sign at both ends says which way
+    // the root lies. Below the bracket rho(beta) has usually saturated and F has slope ~1 in
+    // log beta, which locates the root roughly.
+    if (f.front() > 0.0 && f.back() > 0.0)
+      msg << "; the root lies below the bracket (near beta ~ " << format(std::exp(lo - f.front()))
+          << " if rho has saturated there): widen the bracket below";
+    else if (f.front() < 0.0 && f.back() < 0.0)
+      msg << "; the root lies above the bracket: widen the bracket above";
     throw NumericalError(msg.str());
   }
 
-  // Several roots: keep the one nearest log α (α_eff(t) starts at α and moves continuously).
+  // Several roots (never seen so far, see the header): keep the one nearest log α, since
+  // α_eff(t) starts at α and moves continuously from there.
   const double u_sel = *std::min_element(roots_u.begin(), roots_u.end(), [&](double a, double b) {
     return std::abs(a - u_alpha) < std::abs(b - u_alpha);
   });

@@ -11,18 +11,28 @@
 // Root finding: F is evaluated on scan_points equally spaced values of u over
 //     [log α - bracket_decades_below ln 10,  log α + bracket_decades_above ln 10],
 // every sign change is refined by a safeguarded Brent iteration (bisection fallback) to
-// |Δu| <= tolerance, and every root is reported. Why this bracket: F -> -∞ as β -> 0 (ρ
-// tends to the radius of the ℓ1-like limit while log β does not stop) and F -> +∞ as
-// β -> ∞ (ρ ~ β sqrt(n) and log α_eff falls like -ρ², or like (1-q) log ρ with q < 1 under
-// constant-ratio), so roots exist; the deepest ones seen are q = 1 at small α (NOTES C3:
-// α = 0.05 gives β ~ 1e-9 to 1e-10, i.e. 8–9 decades below α), hence 12 decades below. Above
-// α a root needs magnification < 1, which for constant rates is bounded by
-// β/α <= q^{-1/2} e^{-(1-q)/2} (the maximum of (ρ/r0) exp(-q(ρ²/r0² - 1)/2) over ρ): less than
-// 2 decades for q >= 1e-4; hence 2 decades above.
+// |Δu| <= tolerance, and every root is reported. A failed dual solve at a grid point leaves a
+// gap that the neighbouring points bridge.
 //
-// Root selection, if the equation has several roots: the one closest to log α (the flow
-// starts at α_eff = α and α_eff(t) moves continuously from there; the ODE was checked to
-// end on that root in every case with one root). See predict.cpp for what was observed.
+// The bracket. F -> -∞ as β -> 0 (ρ tends to the radius of the sparse limit, log β does not
+// stop) and F -> +∞ as β -> ∞ (ρ ~ β sqrt(n), and log α_eff falls like -ρ², or grows only like
+// (1-q) log ρ under constant-ratio), so a root exists; the default bracket holds the roots seen
+// in practice. Deepest: q = 1 at small α, where log(α/β) ≈ (ρ² - r0²)/(2 r0²) (NOTES C3):
+// α = 0.05 gives β = 2e-5 (P±, N = 24), 5e-9 (P+, N = 36), 1.5e-10 (P+, N = 32): up to ~9
+// decades below α, and smaller instances (smaller r0) go deeper, hence 12. Smaller α or larger q push β out of any fixed bracket (α = 0.01, q = 1:
+// β ~ 1e-200, numerically the β -> 0 limit); the error then says on which side the root lies
+// and roughly where. Above α: with constant rates β/α <= q^{-1/2} e^{-(1-q)/2} (the maximum of
+// (ρ/r0) exp(-q(ρ²/r0² - 1)/2) over ρ), under 2 decades for q >= 1e-4; under constant-ratio
+// β/α = (ρ/r0)^{1-q}, seen up to 60 (α = 0.01, q = 0.01); hence 2 decades.
+//
+// Root selection. Over 1008 configurations (P+/P±, L = 2..4, α = 0.01..10, q = 0.01..20, both
+// schedules) the scan never found more than one root. Why: with σ = d log ρ / d log β,
+// F'(u) = 1 - H'·σ where H' = 1 - (η_s/η_r) ρ² (constant rates) or 1 - q (constant ratio) is
+// below 1, so F is strictly increasing whenever 0 <= σ <= 1 (ρ nondecreasing and ρ/β
+// nonincreasing in β), which held wherever it was looked at (not proven). Should several
+// roots appear, the one nearest log α is returned (α_eff(t) starts at α and moves
+// continuously); all of them are listed. In every case tested the ODE ended on the root
+// returned (tests/test_predict.cpp).
 #include <string>
 #include <vector>
 #include <wnflow/gf_limit.hpp>
