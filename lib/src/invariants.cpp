@@ -46,14 +46,19 @@ Vector mirror_potential(const ConstVectorRef& log_w, int depth) {
 }
 
 double mirror_residual(const NullSpaceProjector& proj, const ConstVectorRef& log_w, int depth, double log_beta) {
-  const Vector psi = mirror_potential(log_w, depth);
-  const double psi_beta = depth == 2 ? log_beta : std::exp(double(2 - depth) * log_beta);
-  const Vector d = psi.array() - psi_beta;
-  double scale = psi.norm() + std::abs(psi_beta) * std::sqrt(double(psi.size()));
-  // For L = 2, Ψ = log w is scale-free (an absolute error in log w is a relative error in w),
-  // so the floor 1 keeps the residual meaningful when log w passes through 0 (α = 1).
-  if (depth == 2) scale = std::max(scale, 1.0);
-  return proj.apply(d).norm() / scale;
+  const double sqrt_n = std::sqrt(double(log_w.size()));
+  if (depth == 2) {
+    // Ψ = log w is scale-free (an absolute error in log w is a relative error in w), so the
+    // floor 1 keeps the residual meaningful when log w passes through 0 (α = 1).
+    const Vector d = log_w.array() - log_beta;
+    const double scale = std::max(log_w.norm() + std::abs(log_beta) * sqrt_n, 1.0);
+    return proj.apply(d).norm() / scale;
+  }
+  // For L > 2 both sides are divided by Ψ(β) = β^{2-L} > 0 (the ratio is unchanged), so that
+  // weights far below β (down to 1e-300 at extreme magnifications) do not overflow w^{2-L}.
+  const Vector psi = (double(2 - depth) * (log_w.array() - log_beta)).exp();
+  const Vector d = psi.array() - 1.0;
+  return proj.apply(d).norm() / (psi.norm() + sqrt_n);
 }
 
 }  // namespace wnflow
