@@ -177,7 +177,7 @@ Prediction predict_limit(const Problem& problem, const FlowOptions& flow, const 
     // the root lies. Below the bracket rho(beta) has usually saturated and F has slope ~1 in
     // log beta, which locates the root roughly.
     if (f.front() > 0.0 && f.back() > 0.0)
-      msg << "; the root lies below the bracket (near beta ~ " << format(std::exp(lo - f.front()))
+      msg << "; the root lies below the bracket (near log10 beta ~ " << format((lo - f.front()) / std::log(10.0))
           << " if rho has saturated there): widen the bracket below";
     else if (f.front() < 0.0 && f.back() < 0.0)
       msg << "; the root lies above the bracket: widen the bracket above";

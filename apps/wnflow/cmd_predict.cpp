@@ -1,0 +1,119 @@
+// wnflow predict: the limit of a flow from theory alone (NOTES T1–T3), no integration.
+// GF: the T1 dual solution X_L(α). WN and classic WN: X_L(β) at the root β of the α_eff
+// equation (T3); every root found in the scan is listed.
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <wnflow/errors.hpp>
+#include <wnflow/predict.hpp>
+#include <wnflow/run.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+namespace wnflow::app {
+
+namespace {
+struct PredictArgs {
+  ProblemArgs problem;
+  // The flow options of `run` (same names, defaults and checks), so a predict command line
+  // is a run command line without the integration options.
+  std::string flow = "gf", depth = "2", alpha = "0.1", eta = "1", ratio, eta_r, eta_s, v0_norm;
+  std::string schedule = "constant-rates";
+  std::string scan_points = "240", bracket_below = "12", bracket_above = "2";
+  bool json = false;
+};
+
+nlohmann::json prediction_json(const Prediction& pr, const FlowOptions& fo, const PredictArgs& a, double seconds) {
+  nlohmann::json j;
+  j["x"] = to_json(pr.x);
+  j["alpha_eff"] = number(pr.alpha_eff);
+  nlohmann::json roots = nlohmann::json::array();
+  for (double r : pr.roots) roots.push_back(number(r));
+  j["roots"] = roots;
+  j["magnification"] = number(pr.magnification);
+  j["radius"] = number(pr.radius);
+  j["residual"] = number(pr.residual);
+  j["dual_residual"] = number(pr.dual_residual);
+  j["l1_norm"] = number(pr.x.lpNorm<1>());
+  j["wall_seconds"] = seconds;
+  j["flow"] = {{"flow", to_string(fo.kind)}, {"sign", to_string(fo.sign)}, {"depth", fo.depth}, {"alpha", fo.alpha}};
+  if (fo.kind == FlowKind::gf) {
+    j["flow"]["eta"] = fo.eta;
+  } else {
+    const double r0 = fo.alpha * std::sqrt(double(pr.weights.size()));
+    const WeightNormRates rates = resolve_rates(fo, r0);
+    j["flow"]["eta_r"] = rates.eta_r;
+    j["flow"]["eta_s"] = rates.eta_s;
+    j["flow"]["ratio"] = rates.ratio(r0);
+    j["flow"]["schedule"] = to_string(rates.schedule);
+    if (fo.kind == FlowKind::wn_classic) j["flow"]["v0_norm"] = 1.0 / std::sqrt(rates.eta_s);
+  }
+  j["problem"] = a.problem.describe();
+  return j;
+}
+
+Action add_predict(CLI::App& cmd) {
+  auto a = std::make_shared<PredictArgs>();
+  a->problem.add_to(cmd);
+  cmd.add_option("--flow", a->flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
+  cmd.add_option("--depth", a->depth, "depth L, an integer >= 2")->capture_default_str();
+  cmd.add_option("--alpha", a->alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
+  cmd.add_option("--eta", a->eta, "GF learning rate eta")->capture_default_str();
+  cmd.add_option("--ratio", a->ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)");
+  cmd.add_option("--eta-r", a->eta_r, "WN polar: radial rate eta_r (default 1)");
+  cmd.add_option("--eta-s", a->eta_s, "WN polar: tangential rate eta_s (instead of --ratio)");
+  cmd.add_option("--v0-norm", a->v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)");
+  cmd.add_option("--schedule", a->schedule, "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)")
+      ->capture_default_str();
+  cmd.add_option("--scan-points", a->scan_points, "WN: points of the scan of log alpha_eff")->capture_default_str();
+  cmd.add_option("--bracket-below", a->bracket_below, "WN: scan from alpha / 10^this ...")->capture_default_str();
+  cmd.add_option("--bracket-above", a->bracket_above, "WN: ... to alpha * 10^this")->capture_default_str();
+  cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
+
+  return [a]() -> int {
+    FlowOptions fo;
+    fo.kind = parse_flow(a->flow);
+    fo.depth = parse_int_at_least(a->depth, "--depth (L)", 2);
+    fo.alpha = parse_double(a->alpha, "--alpha");
+    fo.eta = parse_double(a->eta, "--eta");
+    fo.ratio = parse_optional_double(a->ratio, "--ratio");
+    fo.eta_r = parse_optional_double(a->eta_r, "--eta-r");
+    fo.eta_s = parse_optional_double(a->eta_s, "--eta-s");
+    fo.v0_norm = parse_optional_double(a->v0_norm, "--v0-norm");
+    fo.schedule = parse_schedule(a->schedule);
+    PredictOptions po;
+    po.scan_points = parse_int_at_least(a->scan_points, "--scan-points", 2);
+    po.bracket_decades_below = parse_double(a->bracket_below, "--bracket-below");
+    po.bracket_decades_above = parse_double(a->bracket_above, "--bracket-above");
+    fo.validate();
+    Sign sign;
+    const Problem problem = a->problem.load(sign);
+    fo.sign = sign;
+
+    const auto start = std::chrono::steady_clock::now();
+    const Prediction pr = predict_limit(problem, fo, po);  // InputError / NumericalError propagate
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (a->json) {
+      std::cout << prediction_json(pr, fo, *a, seconds).dump() << "\n";
+    } else {
+      std::ostringstream o;
+      o << "wnflow predict: flow " << to_string(fo.kind) << ", " << to_string(fo.sign) << ", depth L = " << fo.depth
+        << ", alpha = " << fo.alpha << "\n";
+      if (fo.kind == FlowKind::gf)
+        o << "GF limit X_L(alpha) (T1), no integration\n";
+      else
+        o << "WN limit X_L(alpha_eff) at the root of alpha_eff = alpha_eff(rho(alpha_eff)) (T2, T3), no integration\n";
+      o << pr.report() << "wall time: " << seconds << " s\n";
+      std::cout << o.str();
+    }
+    return ok;
+  };
+}
+
+const Registration registration{"predict", "the limit of a flow from theory alone (T1-T3), without integrating", 20,
+                                add_predict};
+}  // namespace
+
+}  // namespace wnflow::app
