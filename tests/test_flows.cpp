@@ -97,10 +97,14 @@ BOOST_AUTO_TEST_CASE(wn_rhs_is_riemannian_gradient_in_r_and_s) {
       const double rdot = -eta_r * dr;
       const Vector sdot = -eta_s * (gs - s * s.dot(gs));  // tangent projection
       const Vector wdot_expected = rdot * s + r * sdot;
-      Vector dz(net.n());
-      flow.derivative(z, dz);
+      Vector state(net.n() + 1), ds(net.n() + 1);
+      state << z, 0.3;  // any log φ: nothing depends on it
+      flow.derivative(state, ds);
       BOOST_TEST_CONTEXT("sign " << to_string(c.sign) << ", L = " << c.L << ", " << to_string(sched)) {
-        BOOST_TEST(rel(w.cwiseProduct(dz), wdot_expected) < 1e-6);
+        BOOST_TEST(rel(w.cwiseProduct(ds.head(net.n())), wdot_expected) < 1e-6);
+        // d log φ/dt = (1 - eta_s r^2/eta_r) d log r/dt, with d log r/dt from the FD radial gradient.
+        const double expected = (1.0 - eta_s * r * r / eta_r) * rdot / r;
+        BOOST_TEST(std::abs(ds[net.n()] - expected) <= 1e-6 * std::max(std::abs(expected), 1e-12));
       }
     }
   }
@@ -158,8 +162,10 @@ BOOST_AUTO_TEST_CASE(analytic_jacobians_match_finite_differences) {
     const std::string tag = to_string(c.sign) + " L=" + std::to_string(c.L);
     const Vector z = random_log_weights(net.n(), 4);
     check_jacobian(GradientFlow(net, 0.3, 1.3), z, "gf " + tag);
-    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_rates}), z, "wn rates " + tag);
-    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_ratio}), z, "wn ratio " + tag);
+    Vector zphi(net.n() + 1);
+    zphi << z, -0.2;
+    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_rates}), zphi, "wn rates " + tag);
+    check_jacobian(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_ratio}), zphi, "wn ratio " + tag);
     Vector st(net.n() + 1);
     st[0] = std::log(1.1);
     st.tail(net.n()) = z;

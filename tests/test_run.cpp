@@ -56,6 +56,8 @@ BOOST_AUTO_TEST_CASE(invariants_hold_along_whole_trajectories) {
           // WN moves the effective scale; GF keeps it.
           if (kind == FlowKind::gf) BOOST_TEST(r.alpha_eff == fo.alpha);
           if (kind != FlowKind::gf) BOOST_TEST(std::abs(r.alpha_eff / fo.alpha - 1.0) > 1e-3);
+          // The closed form of α_eff against the integrated log φ (polar WN).
+          if (kind == FlowKind::wn) BOOST_TEST(std::abs(r.alpha_eff_integral / r.alpha_eff - 1.0) < 1e-8);
         }
       }
     }
@@ -75,6 +77,30 @@ BOOST_AUTO_TEST_CASE(mirror_residual_detects_a_violation) {
   Vector kick = Vector::Zero(net.n());
   kick[0] = 1e-3;
   BOOST_TEST(mirror_residual(proj, z0 + kick, 2, std::log(0.3)) > 1e-5);
+}
+
+BOOST_AUTO_TEST_CASE(constant_ratio_schedule_closed_form_matches_the_integral) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = instance(sign, 13);
+    for (int L : {2, 3}) {
+      FlowOptions fo;
+      fo.kind = FlowKind::wn;
+      fo.sign = sign;
+      fo.depth = L;
+      fo.alpha = 2.0;
+      fo.ratio = 0.1;
+      fo.schedule = Schedule::constant_ratio;
+      const RunResult r = run_flow(p, fo, tight());
+      BOOST_TEST_CONTEXT(to_string(sign) << " L=" << L) {
+        BOOST_TEST_REQUIRE(r.converged);
+        // α_eff = α (r/r0)^{1-q} (NOTES C5) against the ODE state log φ.
+        const double r0 = fo.alpha * std::sqrt(double(r.w.size()));
+        BOOST_TEST(std::abs(r.alpha_eff / (fo.alpha * std::pow(r.radius / r0, 0.9)) - 1) < 1e-12);
+        BOOST_TEST(std::abs(r.alpha_eff_integral / r.alpha_eff - 1.0) < 1e-8);
+        BOOST_TEST(r.max_mirror < 1e-8);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(classic_wn_reproduces_the_polar_flow) {

@@ -59,7 +59,11 @@ WeightNormFlow::WeightNormFlow(const DiagonalNetwork& net, double alpha, WeightN
   r0_ = wnflow::initial_radius(net, alpha);
 }
 
-Vector WeightNormFlow::initial_state() const { return Vector::Constant(dimension(), std::log(alpha_)); }
+Vector WeightNormFlow::initial_state() const {
+  Vector s = Vector::Constant(dimension(), std::log(alpha_));
+  s[dimension() - 1] = 0.0;  // log φ(0)
+  return s;
+}
 
 detail::Speeds WeightNormFlow::speeds(double r2) const {
   const double er = rates_.eta_r;
@@ -71,14 +75,36 @@ detail::Speeds WeightNormFlow::speeds(double r2) const {
   return {q * er, er * (q - 1.0) / r2, 0.0, -er * (q - 1.0) / (r2 * r2)};
 }
 
-void WeightNormFlow::derivative(const ConstVectorRef& z, VectorRef dz) const {
-  core_.evaluate(z);
-  core_.derivative(speeds(core_.r2()), dz);
+// d log φ/dt = h · d log r/dt with h = 1 - a(r^2)/eta_r (a = eta_s r^2) and
+// d log r/dt = <w^2, dz/dt> / r^2.
+void WeightNormFlow::derivative(const ConstVectorRef& state, VectorRef ds) const {
+  const auto n = core_.network().n();
+  core_.evaluate(state.head(n));
+  const detail::Speeds sp = speeds(core_.r2());
+  auto dz = ds.head(n);
+  core_.derivative(sp, dz);
+  const auto& w = core_.workspace().w;
+  const double dlogr = w.cwiseAbs2().dot(dz) / core_.r2();
+  ds[n] = (1.0 - sp.a / rates_.eta_r) * dlogr;
 }
 
-void WeightNormFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const {
-  core_.evaluate(z);
-  core_.jacobian(speeds(core_.r2()), J);
+void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J) const {
+  const auto n = core_.network().n();
+  core_.evaluate(state.head(n));
+  const detail::Speeds sp = speeds(core_.r2());
+  auto Jz = J.topLeftCorner(n, n);
+  core_.jacobian(sp, Jz);
+  J.col(n).setZero();  // nothing depends on log φ
+  Vector dz(n);
+  core_.derivative(sp, dz);
+  const Vector w2 = core_.workspace().w.cwiseAbs2();
+  const double r2 = core_.r2();
+  const double D = w2.dot(dz) / r2;
+  const double h = 1.0 - sp.a / rates_.eta_r;
+  // ∂D/∂z = (2 w^2 ⊙ dz + Jz^T w^2)/r^2 - 2 D w^2 / r^2;  ∂h/∂z = -(2 a'/eta_r) w^2.
+  const Vector dD = (2.0 * w2.cwiseProduct(dz) + Jz.transpose() * w2 - 2.0 * D * w2) / r2;
+  J.row(n).head(n) = (h * dD - (2.0 * sp.da / rates_.eta_r * D) * w2).transpose();
+  J(n, n) = 0.0;
 }
 
 // ---------------------------------------------------------------- classic WN

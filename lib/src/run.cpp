@@ -100,6 +100,7 @@ void drive(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions&
   const Sample last = readout(state);
   out.radius = last.radius;
   out.alpha_eff = last.alpha_eff;
+  out.alpha_eff_integral = last.alpha_eff_integral;
 }
 
 double max_of(const std::vector<Sample>& samples, double Sample::*field) {
@@ -146,19 +147,20 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
       out.rates = resolve_rates(fo, r0);
       const WeightNormFlow flow(net, fo.alpha, out.rates);
       struct {
-        const NullSpaceProjector* proj; int L; double alpha, r0; WeightNormRates rates;
-        Vector weights(const Vector& z) const { return z.array().exp(); }
-        Sample operator()(const Vector& z) const {
+        const NullSpaceProjector* proj; const WeightNormFlow* flow; int L; double alpha, r0; WeightNormRates rates;
+        Vector weights(const Vector& st) const { return flow->weights(st); }
+        Sample operator()(const Vector& st) const {
           Sample s;
-          const Vector w = weights(z);
+          const Vector w = weights(st);
           s.radius = w.norm();
           s.sphere = std::abs((w / s.radius).norm() - 1.0);
           const double lae = log_alpha_eff(alpha, s.radius, r0, rates);
-          s.mirror = mirror_residual(*proj, z, L, lae);
+          s.mirror = mirror_residual(*proj, flow->log_weights(st), L, lae);
           s.alpha_eff = std::exp(lae);
+          s.alpha_eff_integral = std::exp(flow->log_alpha_eff_integrated(st));
           return s;
         }
-      } readout{&proj, L, fo.alpha, r0, out.rates};
+      } readout{&proj, &flow, L, fo.alpha, r0, out.rates};
       drive(flow, net, io, readout, out);
       break;
     }
@@ -226,6 +228,9 @@ std::string RunResult::report() const {
   if (flow.kind != FlowKind::gf)
     o << "radius r = " << radius << ", alpha_eff = " << alpha_eff << ", magnification alpha/alpha_eff = "
       << magnification << "\n";
+  if (flow.kind == FlowKind::wn)
+    o << "alpha_eff from the integrated log phi = " << alpha_eff_integral << " (relative difference "
+      << std::abs(alpha_eff_integral / alpha_eff - 1.0) << ")\n";
   o << "invariant residuals (max over trajectory):";
   if (!std::isnan(max_sphere)) o << " I1 = " << max_sphere;
   if (!std::isnan(max_v_norm)) o << " I2 = " << max_v_norm;
@@ -245,14 +250,17 @@ std::string trajectory_csv(const RunResult& r) {
   o << ",radius";
   if (wn) o << ",I1_sphere";
   if (classic) o << ",I2_v_norm";
-  o << (wn ? ",I4_mirror" : ",I3_mirror") << ",alpha_eff\n";
+  const bool polar = r.flow.kind == FlowKind::wn;
+  o << (wn ? ",I4_mirror" : ",I3_mirror") << ",alpha_eff" << (polar ? ",alpha_eff_integral" : "") << "\n";
   for (const auto& s : r.trajectory) {
     o << s.t << ',' << s.loss << ',' << s.l1_norm;
     if (has_x) o << ',' << s.error;
     o << ',' << s.radius;
     if (wn) o << ',' << s.sphere;
     if (classic) o << ',' << s.v_norm;
-    o << ',' << s.mirror << ',' << s.alpha_eff << '\n';
+    o << ',' << s.mirror << ',' << s.alpha_eff;
+    if (polar) o << ',' << s.alpha_eff_integral;
+    o << '\n';
   }
   return o.str();
 }

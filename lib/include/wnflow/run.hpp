@@ -41,7 +41,8 @@ struct Sample {
   double sphere = NAN;     // I1: | |s| - 1 |
   double v_norm = NAN;     // I2: | |v| - |v(0)| | / |v(0)|  (classic WN)
   double mirror = NAN;     // I3 (GF) or I4 (WN), relative
-  double alpha_eff = 0;    // α for GF
+  double alpha_eff = 0;    // α for GF; the closed form of alpha_eff.hpp for WN
+  double alpha_eff_integral = NAN;  // WN polar: α φ from the integrated coordinate log φ
 };
 
 struct RunResult {
@@ -55,6 +56,7 @@ struct RunResult {
   double loss_floor = 0;
   Vector x, w;
   double loss = 0, l1_norm = 0, radius = 0, alpha_eff = 0, magnification = 1;
+  double alpha_eff_integral = NAN;  // WN polar: from the extra ODE state (schedule-agnostic)
   std::optional<double> error, relative_error;
   double max_sphere = NAN, max_v_norm = NAN, max_mirror = NAN;  // over the trajectory
   double invariant_residual = 0;  // the largest of the applicable maxima

@@ -4,6 +4,12 @@
 //     dr/dt = -eta_r ∂_r ℓ,   ds/dt = -eta_s (I - s s^T) ∇_s ℓ
 // becomes dz/dt = -eta_s r^2 L w^{L-2} ⊙ G + L (eta_s - eta_r / r^2) <w^L, G> 1.
 // r and s are functions of z, so |s| = 1 and s > 0 hold exactly along the numerical flow.
+//
+// The state carries one more coordinate, log φ with φ = α_eff/α, integrated as
+//     d log φ/dt = (1 - eta_s r^2 / eta_r) d log r/dt,
+// the general form of the effective scale (NOTES §2, I4) for any schedule of eta_s. It is an
+// independent check on the closed forms of alpha_eff.hpp, and the route for schedules that
+// have none. State: [z (n); log φ].
 #include <wnflow/detail/log_weight_core.hpp>
 #include <string>
 
@@ -34,22 +40,26 @@ class WeightNormFlow {
  public:
   WeightNormFlow(const DiagonalNetwork& net, double alpha, WeightNormRates rates);
 
-  Eigen::Index dimension() const { return core_.network().n(); }
+  Eigen::Index dimension() const { return core_.network().n() + 1; }
   const DiagonalNetwork& network() const { return core_.network(); }
   double alpha() const { return alpha_; }
   double initial_radius() const { return r0_; }
   const WeightNormRates& rates() const { return rates_; }
 
-  Vector initial_state() const;  // z(0) = log(alpha) 1, i.e. r(0) = alpha sqrt(n), s(0) = 1/sqrt(n)
+  // z(0) = log(alpha) 1 (r(0) = alpha sqrt(n), s(0) = 1/sqrt(n)) and log φ(0) = 0.
+  Vector initial_state() const;
 
   void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
   void derivative(const ConstVectorRef& z, VectorRef dz) const;
   void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
 
-  Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
-  double radius_of(const ConstVectorRef& z) const { return std::sqrt((2.0 * z.array()).exp().sum()); }
-  double loss(const ConstVectorRef& z) const { return core_.loss(z); }
-  double loss_floor(const ConstVectorRef& z) const { return core_.loss_floor(z); }
+  auto log_weights(const ConstVectorRef& state) const { return state.head(core_.network().n()); }
+  Vector weights(const ConstVectorRef& state) const { return log_weights(state).array().exp(); }
+  double radius_of(const ConstVectorRef& state) const { return std::sqrt((2.0 * log_weights(state).array()).exp().sum()); }
+  // log α_eff from the integrated coordinate: log α + log φ.
+  double log_alpha_eff_integrated(const ConstVectorRef& state) const { return std::log(alpha_) + state[state.size() - 1]; }
+  double loss(const ConstVectorRef& state) const { return core_.loss(log_weights(state)); }
+  double loss_floor(const ConstVectorRef& state) const { return core_.loss_floor(log_weights(state)); }
 
  private:
   detail::Speeds speeds(double r2) const;
