@@ -240,3 +240,41 @@ BOOST_AUTO_TEST_CASE(same_inputs_give_the_same_numbers) {
   BOOST_TEST((a.x.array() == b.x.array()).all());
   BOOST_TEST(a.summary.steps == b.summary.steps);
 }
+
+// T6: the trajectory has finite length — the increments of the path length die out
+// geometrically at the end, and the length is at least the distance travelled.
+BOOST_AUTO_TEST_CASE(path_length_converges) {
+  const Problem p = instance(Sign::signed_, 21);
+  FlowOptions fo;
+  fo.kind = FlowKind::wn;
+  fo.sign = Sign::signed_;
+  fo.depth = 3;
+  fo.alpha = 0.4;
+  fo.ratio = 0.3;
+  IntegrateOptions io = tight();
+  io.loss_tol = 0.0;
+  io.t_max = 1e6;
+  io.samples_per_decade = 20;
+  const RunResult r = run_flow(p, fo, io);
+  BOOST_TEST_REQUIRE(r.converged);
+  const auto& tr = r.trajectory;
+  BOOST_TEST_REQUIRE(tr.size() > 60u);
+  const double total = tr.back().path_length;
+  const double w0 = fo.alpha;
+  BOOST_TEST(total >= (r.w.array() - w0).matrix().norm() * (1 - 1e-12));
+  // The last decade adds a negligible fraction of the length.
+  const std::size_t k = tr.size() - 1, d = 20;
+  BOOST_TEST(tr[k].path_length - tr[k - d].path_length <= 1e-6 * total);
+  // In the tail (loss below 1e-6 of its start), each half-decade adds less than the one before,
+  // until the increments reach rounding noise.
+  int compared = 0;
+  for (std::size_t i = 0; i + 2 * (d / 2) < tr.size(); ++i) {
+    if (tr[i].loss > 1e-6 * tr.front().loss) continue;
+    const double a = tr[i + d / 2].path_length - tr[i].path_length;
+    const double b = tr[i + d].path_length - tr[i + d / 2].path_length;
+    if (b < 1e-10 * total) break;
+    BOOST_TEST(b < a);
+    ++compared;
+  }
+  BOOST_TEST(compared >= 3);
+}

@@ -85,9 +85,15 @@ void drive(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions&
            RunResult& out) {
   Vector state = flow.initial_state();
   const auto& xs = net.problem().x_star;
+  Vector w_prev;
+  double length = 0.0;
   auto observe = [&](double t, const Vector& s) {
     Sample smp = readout(s);
-    const Vector x = net.x_of_w(readout.weights(s));
+    const Vector w = readout.weights(s);
+    const Vector x = net.x_of_w(w);
+    if (w_prev.size() == w.size()) length += (w - w_prev).norm();
+    w_prev = w;
+    smp.path_length = length;
     smp.t = t;
     smp.loss = net.loss(x);
     smp.l1_norm = x.lpNorm<1>();
@@ -251,7 +257,7 @@ std::string trajectory_csv(const RunResult& r) {
   if (wn) o << ",I1_sphere";
   if (classic) o << ",I2_v_norm";
   const bool polar = r.flow.kind == FlowKind::wn;
-  o << (wn ? ",I4_mirror" : ",I3_mirror") << ",alpha_eff" << (polar ? ",alpha_eff_integral" : "") << "\n";
+  o << (wn ? ",I4_mirror" : ",I3_mirror") << ",alpha_eff" << (polar ? ",alpha_eff_integral" : "") << ",path_length\n";
   for (const auto& s : r.trajectory) {
     o << s.t << ',' << s.loss << ',' << s.l1_norm;
     if (has_x) o << ',' << s.error;
@@ -260,7 +266,7 @@ std::string trajectory_csv(const RunResult& r) {
     if (classic) o << ',' << s.v_norm;
     o << ',' << s.mirror << ',' << s.alpha_eff;
     if (polar) o << ',' << s.alpha_eff_integral;
-    o << '\n';
+    o << ',' << s.path_length << '\n';
   }
   return o.str();
 }

@@ -43,6 +43,9 @@ struct Sample {
   double mirror = NAN;     // I3 (GF) or I4 (WN), relative
   double alpha_eff = 0;    // α for GF; the closed form of alpha_eff.hpp for WN
   double alpha_eff_integral = NAN;  // WN polar: α φ from the integrated coordinate log φ
+  // Length of the path of w so far, polygonal over the samples: a lower bound on ∫|dw/dt| dt
+  // that converges to it as samples_per_decade grows (T6: its increments must die out).
+  double path_length = 0;
 };
 
 struct RunResult {
