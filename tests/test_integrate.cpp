@@ -1,0 +1,114 @@
+// The integration driver: the hot path does not allocate, stop reasons are what happened,
+// sample times are where they should be.
+#define BOOST_TEST_MODULE integrate
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <new>
+#include <wnflow/errors.hpp>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/instance.hpp>
+#include <wnflow/integrate.hpp>
+#include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
+
+// Count every heap allocation in this process.
+static std::atomic<long> allocations{0};
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace wnflow;
+
+namespace {
+
+Problem instance(Sign sign) { return random_instance({40, 14, 2, 3, sign}); }
+
+// Allocations made by integrate() for a run of exactly `steps` steps (stopped by max_steps).
+template <class Flow>
+long allocations_for(const Flow& flow, StepperKind kind, long steps) {
+  IntegrateOptions o;
+  o.stepper = kind;
+  o.loss_tol = 0.0;
+  o.t_max = 1e12;
+  o.first_sample = 1e11;  // no observation inside the run
+  o.max_steps = steps;
+  Vector state = flow.initial_state();
+  const long before = allocations.load();
+  const IntegrateSummary s = integrate(flow, state, o);
+  const long used = allocations.load() - before;
+  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
+  BOOST_TEST(s.steps == steps);
+  return used;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(explicit_steps_do_not_allocate) {
+  const Problem p = instance(Sign::signed_);
+  const DiagonalNetwork net(p, Sign::signed_, 3);
+  const GradientFlow gf(net, 0.2);
+  const WeightNormFlow wn(net, 0.2, WeightNormRates::from_ratio(0.3, initial_radius(net, 0.2)));
+  const ClassicWeightNormFlow classic(net, 0.2, 1.0);
+  for (StepperKind k : {StepperKind::dopri5, StepperKind::cash_karp54, StepperKind::fehlberg78}) {
+    BOOST_TEST_CONTEXT(to_string(k)) {
+      // Nine times the steps, the same allocations: none of them is per step. (Both counts
+      // have three digits, so even the stop message allocates alike.)
+      BOOST_TEST(allocations_for(gf, k, 900) == allocations_for(gf, k, 100));
+      BOOST_TEST(allocations_for(wn, k, 900) == allocations_for(wn, k, 100));
+      BOOST_TEST(allocations_for(classic, k, 900) == allocations_for(classic, k, 100));
+      BOOST_TEST(allocations_for(gf, k, 100) < 20);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(one_rhs_allocates_nothing) {
+  const Problem p = instance(Sign::positive);
+  const DiagonalNetwork net(p, Sign::positive, 2);
+  const WeightNormFlow wn(net, 0.2, {1.0, 0.1, Schedule::constant_rates});
+  const Vector s = wn.initial_state();
+  Vector ds(s.size());
+  wn(s, ds, 0.0);  // warm
+  const long before = allocations.load();
+  for (int i = 0; i < 100; ++i) wn(s, ds, 0.0);
+  BOOST_TEST(allocations.load() - before == 0);
+}
+
+BOOST_AUTO_TEST_CASE(observer_sees_zero_the_log_spaced_times_and_the_end) {
+  const Problem p = instance(Sign::positive);
+  const DiagonalNetwork net(p, Sign::positive, 2);
+  const GradientFlow gf(net, 0.5);
+  for (StepperKind k : {StepperKind::dopri5, StepperKind::cash_karp54, StepperKind::rosenbrock4,
+                        StepperKind::bulirsch_stoer}) {
+    IntegrateOptions o;
+    o.stepper = k;
+    o.loss_tol = 0.0;
+    o.t_max = 50.0;
+    o.first_sample = 0.1;
+    o.samples_per_decade = 4;
+    std::vector<double> seen;
+    Vector z = gf.initial_state();
+    const IntegrateSummary s = integrate(gf, z, o, [&](double t, const Vector&) { seen.push_back(t); });
+    const std::vector<double> expected = sample_times(o);
+    BOOST_TEST_CONTEXT(to_string(k)) {
+      BOOST_TEST(to_string(s.stop_reason) == "t_max");
+      BOOST_TEST_REQUIRE(seen.size() == expected.size() + 2);
+      BOOST_TEST(seen.front() == 0.0);
+      for (std::size_t i = 0; i < expected.size(); ++i) BOOST_TEST(seen[i + 1] == expected[i]);
+      BOOST_TEST(seen.back() == 50.0);
+      BOOST_TEST(s.t == 50.0);
+    }
+  }
+  IntegrateOptions o;
+  o.first_sample = 0.1;
+  o.samples_per_decade = 4;
+  o.t_max = 10.0;
+  const std::vector<double> t = sample_times(o);
+  // 0.1, 0.178, 0.316, 0.562, 1, 1.78, 3.16, 5.62: t_max itself is the final time, not a sample.
+  BOOST_TEST(t.size() == 8u);
+  BOOST_TEST(std::abs(t[4] - 1.0) < 1e-15);
+}
