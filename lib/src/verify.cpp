@@ -586,6 +586,9 @@ std::vector<Task> tasks(const VerifyOptions& o) {
   const std::uint64_t s = o.seed;
   const auto P = [&](std::uint64_t k) { return positive_instance(s + k); };
   const auto S = [&](std::uint64_t k) { return signed_instance(s + k); };
+  // The NOTES' default size for P+ (N = 60, M = 20, s = 3) and its signed counterpart (n = 80).
+  const auto PL = [&](std::uint64_t k) { return InstanceSpec{60, 20, 3, s + k, Sign::positive}; };
+  const auto SL = [&](std::uint64_t k) { return InstanceSpec{40, 16, 3, s + k, Sign::signed_}; };
   const Sign pos = Sign::positive, sgn = Sign::signed_;
   const Schedule ratio = Schedule::constant_ratio;
   std::vector<FlowCase> flows;
@@ -663,12 +666,23 @@ std::vector<Task> tasks(const VerifyOptions& o) {
         {S(1), classic(sgn, 2, 1.0, 0.2), true, false, true, true},
         {S(2), classic(sgn, 4, 0.3, 0.5), true, false, false, true},
         {S(3), classic(sgn, 3, 0.05, 0.05), true, false, false, true},
+        // Larger instances
+        {PL(4), gf(pos, 2, 0.1), false, true, true, false},
+        {PL(4), wn(pos, 3, 3.0, 0.05), true, true, true, false},
+        {PL(4), classic(pos, 2, 0.3, 1.0), true, true, false, true},
+        {PL(4), wn(pos, 4, 1.0, 0.2, ratio), true, true, false, false},
+        {SL(4), gf(sgn, 2, 0.1), false, false, true, false},
+        {SL(4), wn(sgn, 3, 1.0, 0.2), true, false, true, false},
+        {SL(4), wn(sgn, 2, 10.0, 0.5, ratio), true, false, false, false},
+        {SL(4), classic(sgn, 4, 0.5, 0.2), true, false, false, true},
     };
     flows.insert(flows.end(), more.begin(), more.end());
     for (std::uint64_t k = 1; k <= 3; ++k) {
       lps.push_back({P(k)});
       lps.push_back({S(k)});
     }
+    lps.push_back({PL(4)});
+    lps.push_back({SL(4)});
   }
   std::vector<Task> out;
   for (const auto& c : lps) out.push_back([c] { return run_lp_case(c); });
