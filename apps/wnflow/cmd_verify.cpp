@@ -48,6 +48,8 @@ Action add_verify(CLI::App& cmd) {
   cmd.add_option("--threads", a->threads, "cases run concurrently (rows keep their order)")->capture_default_str();
   cmd.add_option("--json", a->json, "write the report as JSON to this file");
   cmd.add_option("--csv", a->csv, "write the rows as CSV to this file");
+  cmd.footer("Exit status: 0 if every check passed or was skipped, 1 if any check FAILed, 2 for bad input\n"
+             "(including an unwritable --json/--csv path, found before any check runs). See docs/verification.md.");
 
   return [a]() -> int {
     VerifyOptions o;

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# wnflow verify from the outside: the quick suite passes and writes parseable JSON and CSV with
+# a verdict on every row and PASS rows for every statement family; bad output paths and bad
+# options fail with exit 2 before any work (nothing on stdout, one line on stderr).
+# usage: cli_verify.sh <wnflow binary> <tests/data dir>
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+expect_error() {
+  local code=$1 words=$2
+  shift 3
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$tmp/err")
+  if [ "$rc" -ne "$code" ] || [ -s "$tmp/out" ] || [ "$lines" -ne 1 ] || ! grep -qi -- "$words" "$tmp/err"; then
+    echo "FAIL: wnflow $* -> rc=$rc (want $code), stdout $(wc -c <"$tmp/out") bytes, stderr: $(cat "$tmp/err")"
+    fails=$((fails + 1))
+  fi
+}
+
+# Unwritable or impossible output paths: exit 2, immediately (before the suite runs).
+start=$(date +%s)
+expect_error 2 "does not exist" -- verify --quick --json "$tmp/no/such/dir/v.json"
+expect_error 2 "does not exist" -- verify --quick --csv "$tmp/no/such/dir/v.csv"
+expect_error 2 "is a directory" -- verify --quick --json "$tmp"
+if [ "$(id -u)" -ne 0 ]; then
+  mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+  expect_error 2 "not writable" -- verify --quick --json "$tmp/ro/v.json"
+fi
+expect_error 2 "seed" -- verify --quick --seed -3
+expect_error 2 "seed" -- verify --quick --seed abc
+expect_error 2 "threads" -- verify --quick --threads 0
+elapsed=$(($(date +%s) - start))
+if [ "$elapsed" -gt 5 ]; then
+  echo "FAIL: the bad-input cases took ${elapsed} s: the checks ran before the paths were checked"
+  fails=$((fails + 1))
+fi
+
+# The quick suite: exit 0, under a minute, JSON and CSV written.
+start=$(date +%s)
+"$bin" verify --quick --json "$tmp/v.json" --csv "$tmp/v.csv" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+elapsed=$(($(date +%s) - start))
+if [ "$rc" -ne 0 ]; then
+  echo "FAIL: verify --quick -> rc=$rc: $(grep -A1 '^FAIL' "$tmp/out") $(cat "$tmp/err")"
+  fails=$((fails + 1))
+fi
+if [ "$elapsed" -ge 60 ]; then
+  echo "FAIL: verify --quick took ${elapsed} s (limit 60 s)"
+  fails=$((fails + 1))
+fi
+grep -q "checks: .* passed, 0 failed" "$tmp/out" || { echo "FAIL: no summary line: $(tail -2 "$tmp/out")"; fails=$((fails + 1)); }
+
+python3 - "$tmp/v.json" "$tmp/v.csv" "$tmp/out" <<'PY' || { echo "FAIL: verify --quick JSON/CSV/table"; fails=$((fails + 1)); }
+import csv, json, sys
+report = json.load(open(sys.argv[1]))
+rows = report["checks"]
+assert rows, "no rows"
+for r in rows:
+    assert r["verdict"] in ("PASS", "FAIL", "SKIP"), r
+    assert r["statement"] and r["instance"], r
+    if r["verdict"] == "SKIP":
+        assert r["note"], ("a SKIP carries its reason", r)
+    if r["verdict"] == "PASS":
+        assert r["measured"] is not None and r["tolerance"] is not None, r
+assert report["failed"] == 0, [r for r in rows if r["verdict"] == "FAIL"]
+assert report["passed"] + report["failed"] + report["skipped"] == len(rows)
+assert report["quick"] is True and report["seed"] == 1
+passed = {r["statement"].split(" ")[0] for r in rows if r["verdict"] == "PASS"}
+need = {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T4", "T5", "T6", "LP", "C5", "classic"}
+assert need <= passed, ("no PASS row for", need - passed)
+# The CSV holds the same rows in the same order.
+with open(sys.argv[2], newline="") as f:
+    table = list(csv.DictReader(f))
+assert [t["statement"] for t in table] == [r["statement"] for r in rows]
+assert [t["verdict"] for t in table] == [r["verdict"] for r in rows]
+# The printed table has one line per row starting with the verdict, plus the summary.
+printed = [l for l in open(sys.argv[3]) if l[:4] in ("PASS", "FAIL", "SKIP")]
+assert len(printed) == len(rows), (len(printed), len(rows))
+PY
+
+# Same seed, same rows (instances and verdicts), whatever the thread count.
+"$bin" verify --quick --threads 1 --csv "$tmp/v1.csv" >/dev/null 2>&1
+python3 - "$tmp/v.csv" "$tmp/v1.csv" <<'PY' || { echo "FAIL: rows differ between --threads 2 and --threads 1"; fails=$((fails + 1)); }
+import csv, sys
+a = [(r["statement"], r["instance"], r["verdict"]) for r in csv.DictReader(open(sys.argv[1], newline=""))]
+b = [(r["statement"], r["instance"], r["verdict"]) for r in csv.DictReader(open(sys.argv[2], newline=""))]
+assert a == b
+PY
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "cli_verify: all passed"
