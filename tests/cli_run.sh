@@ -1,36 +1,7 @@
 #!/usr/bin/env bash
 # wnflow run from the outside: results, exit codes, one-line errors with nothing on stdout.
 # usage: cli_run.sh <wnflow binary> <tests/data dir>
-set -u
-bin=$1
-data=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-# expect_error <expected exit code> <words the message must contain> -- <args...>
-expect_error() {
-  local code=$1 words=$2
-  shift 3
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" -ne "$code" ] || [ -s "$tmp/out" ] || [ "$lines" -ne 1 ] || ! grep -qi -- "$words" "$tmp/err"; then
-    echo "FAIL: wnflow $* -> rc=$rc (want $code), stdout $(wc -c <"$tmp/out") bytes, stderr: $(cat "$tmp/err")"
-    fails=$((fails + 1))
-  fi
-}
-
-run_ok() {
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 0 ]; then
-    echo "FAIL: wnflow $* -> rc=$rc: $(cat "$tmp/err")"
-    fails=$((fails + 1))
-    return 1
-  fi
-}
+source "$(dirname "$0")/cli_common.bash" "$@"
 
 A="--a $data/A3x6.csv --y $data/y3.csv"
 # Bad input: exit 2, one line naming the problem.
@@ -102,8 +73,4 @@ for opt in --a --y --xstar --n --m --sparsity --seed --sign --flow --depth --alp
   grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help does not mention $opt"; fails=$((fails + 1)); }
 done
 
-if [ "$fails" -ne 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "cli_run: all checks passed"
+finish cli_run

@@ -19,8 +19,7 @@ struct PredictArgs {
   ProblemArgs problem;
   // The flow options of `run` (same names, defaults and checks), so a predict command line
   // is a run command line without the integration options.
-  std::string flow = "gf", depth = "2", alpha = "0.1", eta = "1", ratio, eta_r, eta_s, v0_norm;
-  std::string schedule = "constant-rates";
+  FlowArgs flow;
   std::string scan_points = "240", bracket_below = "12", bracket_above = "2";
   bool json = false;
 };
@@ -38,18 +37,7 @@ nlohmann::json prediction_json(const Prediction& pr, const FlowOptions& fo, cons
   j["dual_residual"] = number(pr.dual_residual);
   j["l1_norm"] = number(pr.x.lpNorm<1>());
   j["wall_seconds"] = seconds;
-  j["flow"] = {{"flow", to_string(fo.kind)}, {"sign", to_string(fo.sign)}, {"depth", fo.depth}, {"alpha", fo.alpha}};
-  if (fo.kind == FlowKind::gf) {
-    j["flow"]["eta"] = fo.eta;
-  } else {
-    const double r0 = fo.alpha * std::sqrt(double(pr.weights.size()));
-    const WeightNormRates rates = resolve_rates(fo, r0);
-    j["flow"]["eta_r"] = rates.eta_r;
-    j["flow"]["eta_s"] = rates.eta_s;
-    j["flow"]["ratio"] = rates.ratio(r0);
-    j["flow"]["schedule"] = to_string(rates.schedule);
-    if (fo.kind == FlowKind::wn_classic) j["flow"]["v0_norm"] = 1.0 / std::sqrt(rates.eta_s);
-  }
+  j["flow"] = flow_json(fo, pr.weights.size());
   j["problem"] = a.problem.describe();
   return j;
 }
@@ -57,37 +45,18 @@ nlohmann::json prediction_json(const Prediction& pr, const FlowOptions& fo, cons
 Action add_predict(CLI::App& cmd) {
   auto a = std::make_shared<PredictArgs>();
   a->problem.add_to(cmd);
-  cmd.add_option("--flow", a->flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
-  cmd.add_option("--depth", a->depth, "depth L, an integer >= 2")->capture_default_str();
-  cmd.add_option("--alpha", a->alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
-  cmd.add_option("--eta", a->eta, "GF learning rate eta")->capture_default_str();
-  cmd.add_option("--ratio", a->ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)");
-  cmd.add_option("--eta-r", a->eta_r, "WN polar: radial rate eta_r (default 1)");
-  cmd.add_option("--eta-s", a->eta_s, "WN polar: tangential rate eta_s (instead of --ratio)");
-  cmd.add_option("--v0-norm", a->v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)");
-  cmd.add_option("--schedule", a->schedule, "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)")
-      ->capture_default_str();
+  a->flow.add_to(cmd);
   cmd.add_option("--scan-points", a->scan_points, "WN: points of the scan of log alpha_eff")->capture_default_str();
   cmd.add_option("--bracket-below", a->bracket_below, "WN: scan from alpha / 10^this ...")->capture_default_str();
   cmd.add_option("--bracket-above", a->bracket_above, "WN: ... to alpha * 10^this")->capture_default_str();
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
 
   return [a]() -> int {
-    FlowOptions fo;
-    fo.kind = parse_flow(a->flow);
-    fo.depth = parse_int_at_least(a->depth, "--depth (L)", 2);
-    fo.alpha = parse_double(a->alpha, "--alpha");
-    fo.eta = parse_double(a->eta, "--eta");
-    fo.ratio = parse_optional_double(a->ratio, "--ratio");
-    fo.eta_r = parse_optional_double(a->eta_r, "--eta-r");
-    fo.eta_s = parse_optional_double(a->eta_s, "--eta-s");
-    fo.v0_norm = parse_optional_double(a->v0_norm, "--v0-norm");
-    fo.schedule = parse_schedule(a->schedule);
+    FlowOptions fo = a->flow.parse();
     PredictOptions po;
     po.scan_points = parse_int_at_least(a->scan_points, "--scan-points", 2);
     po.bracket_decades_below = parse_double(a->bracket_below, "--bracket-below");
     po.bracket_decades_above = parse_double(a->bracket_above, "--bracket-above");
-    fo.validate();
     Sign sign;
     const Problem problem = a->problem.load(sign);
     fo.sign = sign;

@@ -14,8 +14,8 @@ namespace wnflow::app {
 namespace {
 struct RunArgs {
   ProblemArgs problem;
-  std::string flow = "gf", depth = "2", alpha = "0.1", eta = "1", ratio, eta_r, eta_s, v0_norm;
-  std::string schedule = "constant-rates", stepper = "auto";
+  FlowArgs flow;
+  std::string stepper = "auto";
   std::string rtol = "1e-10", atol = "1e-12", t_max = "1e8", loss_tol = "1e-20", max_steps = "20000000";
   std::string samples_per_decade = "10", first_sample = "1e-2";
   std::string trajectory;
@@ -45,18 +45,7 @@ nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
   if (r.error) j["error"] = number(*r.error);
   if (r.relative_error) j["relative_error"] = number(*r.relative_error);
   j["wall_seconds"] = r.wall_seconds;
-  j["flow"] = {{"flow", to_string(r.flow.kind)}, {"sign", to_string(r.flow.sign)}, {"depth", r.flow.depth},
-               {"alpha", r.flow.alpha}};
-  if (r.flow.kind == FlowKind::gf) {
-    j["flow"]["eta"] = r.flow.eta;
-  } else {
-    const double r0 = r.flow.alpha * std::sqrt(double(r.w.size()));
-    j["flow"]["eta_r"] = r.rates.eta_r;
-    j["flow"]["eta_s"] = r.rates.eta_s;
-    j["flow"]["ratio"] = r.rates.ratio(r0);
-    j["flow"]["schedule"] = to_string(r.rates.schedule);
-    if (r.flow.kind == FlowKind::wn_classic) j["flow"]["v0_norm"] = 1.0 / std::sqrt(r.rates.eta_s);
-  }
+  j["flow"] = flow_json(r.flow, r.w.size());
   j["problem"] = a.problem.describe();
   j["tolerances"] = {{"rtol", r.integrate.rtol}, {"atol", r.integrate.atol}, {"t_max", r.integrate.t_max},
                      {"loss_tol", r.integrate.loss_tol}};
@@ -68,16 +57,7 @@ namespace {
 Action add_run(CLI::App& cmd) {
   auto a = std::make_shared<RunArgs>();
   a->problem.add_to(cmd);
-  cmd.add_option("--flow", a->flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
-  cmd.add_option("--depth", a->depth, "depth L, an integer >= 2")->capture_default_str();
-  cmd.add_option("--alpha", a->alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
-  cmd.add_option("--eta", a->eta, "GF learning rate eta")->capture_default_str();
-  cmd.add_option("--ratio", a->ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)");
-  cmd.add_option("--eta-r", a->eta_r, "WN polar: radial rate eta_r (default 1)");
-  cmd.add_option("--eta-s", a->eta_s, "WN polar: tangential rate eta_s (instead of --ratio)");
-  cmd.add_option("--v0-norm", a->v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)");
-  cmd.add_option("--schedule", a->schedule, "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)")
-      ->capture_default_str();
+  a->flow.add_to(cmd);
   cmd.add_option("--stepper", a->stepper,
                  "auto | runge_kutta_dopri5 | runge_kutta_cash_karp54 | runge_kutta_fehlberg78 | bulirsch_stoer | rosenbrock4")
       ->capture_default_str();
@@ -94,16 +74,7 @@ Action add_run(CLI::App& cmd) {
                "treat reaching --t-max above --loss-tol as a failure (exit 3, nothing printed)");
 
   return [a]() -> int {
-    FlowOptions fo;
-    fo.kind = parse_flow(a->flow);
-    fo.depth = parse_int_at_least(a->depth, "--depth (L)", 2);
-    fo.alpha = parse_double(a->alpha, "--alpha");
-    fo.eta = parse_double(a->eta, "--eta");
-    fo.ratio = parse_optional_double(a->ratio, "--ratio");
-    fo.eta_r = parse_optional_double(a->eta_r, "--eta-r");
-    fo.eta_s = parse_optional_double(a->eta_s, "--eta-s");
-    fo.v0_norm = parse_optional_double(a->v0_norm, "--v0-norm");
-    fo.schedule = parse_schedule(a->schedule);
+    FlowOptions fo = a->flow.parse();
     IntegrateOptions io;
     io.stepper = parse_stepper(a->stepper);
     io.rtol = parse_double(a->rtol, "--rtol");
@@ -113,7 +84,6 @@ Action add_run(CLI::App& cmd) {
     io.max_steps = parse_long(a->max_steps, "--max-steps");
     io.first_sample = parse_double(a->first_sample, "--first-sample");
     io.samples_per_decade = parse_int_at_least(a->samples_per_decade, "--samples-per-decade", 1);
-    fo.validate();
     io.validate();
     if (!a->trajectory.empty()) require_writable(a->trajectory, "--trajectory");
     Sign sign;

@@ -56,6 +56,50 @@ nlohmann::json ProblemArgs::describe() const {
   return {{"n", std::stol(n)}, {"m", std::stol(m)}, {"sparsity", std::stol(sparsity)}, {"seed", std::stol(seed)}, {"sign", sign}};
 }
 
+void FlowArgs::add_to(CLI::App& c) {
+  c.add_option("--flow", flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
+  c.add_option("--depth", depth, "depth L, an integer >= 2")->capture_default_str();
+  c.add_option("--alpha", alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
+  c.add_option("--eta", eta, "GF learning rate eta")->capture_default_str();
+  c.add_option("--ratio", ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)");
+  c.add_option("--eta-r", eta_r, "WN polar: radial rate eta_r (default 1)");
+  c.add_option("--eta-s", eta_s, "WN polar: tangential rate eta_s (instead of --ratio)");
+  c.add_option("--v0-norm", v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)");
+  c.add_option("--schedule", schedule, "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)")
+      ->capture_default_str();
+}
+
+FlowOptions FlowArgs::parse() const {
+  FlowOptions fo;
+  fo.kind = parse_flow(flow);
+  fo.depth = parse_int_at_least(depth, "--depth (L)", 2);
+  fo.alpha = parse_double(alpha, "--alpha");
+  fo.eta = parse_double(eta, "--eta");
+  fo.ratio = parse_optional_double(ratio, "--ratio");
+  fo.eta_r = parse_optional_double(eta_r, "--eta-r");
+  fo.eta_s = parse_optional_double(eta_s, "--eta-s");
+  fo.v0_norm = parse_optional_double(v0_norm, "--v0-norm");
+  fo.schedule = parse_schedule(schedule);
+  fo.validate();
+  return fo;
+}
+
+nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
+  nlohmann::json j = {{"flow", to_string(fo.kind)}, {"sign", to_string(fo.sign)}, {"depth", fo.depth}, {"alpha", fo.alpha}};
+  if (fo.kind == FlowKind::gf) {
+    j["eta"] = fo.eta;
+    return j;
+  }
+  const double r0 = fo.alpha * std::sqrt(double(n));
+  const WeightNormRates rates = resolve_rates(fo, r0);
+  j["eta_r"] = rates.eta_r;
+  j["eta_s"] = rates.eta_s;
+  j["ratio"] = rates.ratio(r0);
+  j["schedule"] = to_string(rates.schedule);
+  if (fo.kind == FlowKind::wn_classic) j["v0_norm"] = 1.0 / std::sqrt(rates.eta_s);
+  return j;
+}
+
 double parse_double(const std::string& text, const std::string& option) {
   std::size_t used = 0;
   double v = 0;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <wnflow/problem.hpp>
+#include <wnflow/run.hpp>
 
 namespace wnflow::app {
 
@@ -19,6 +20,18 @@ struct ProblemArgs {
   nlohmann::json describe() const;     // where the problem came from, for reports
   CLI::App* cmd = nullptr;
 };
+
+// --flow --depth --alpha --eta --ratio --eta-r --eta-s --v0-norm --schedule, shared by every
+// command that names a flow (run, predict), with the same defaults and checks.
+struct FlowArgs {
+  std::string flow = "gf", depth = "2", alpha = "0.1", eta = "1", ratio, eta_r, eta_s, v0_norm;
+  std::string schedule = "constant-rates";
+  void add_to(CLI::App& cmd);
+  FlowOptions parse() const;  // validated; the sign is set by the caller from ProblemArgs
+};
+
+// The "flow" object of the JSON outputs: kind, sign, depth, alpha and the rates in effect.
+nlohmann::json flow_json(const FlowOptions& flow, Eigen::Index n);
 
 double parse_double(const std::string& text, const std::string& option);
 long parse_long(const std::string& text, const std::string& option);
