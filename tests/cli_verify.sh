@@ -71,7 +71,7 @@ assert report["failed"] == 0, [r for r in rows if r["verdict"] == "FAIL"]
 assert report["passed"] + report["failed"] + report["skipped"] == len(rows)
 assert report["quick"] is True and report["seed"] == 1
 passed = {r["statement"].split(" ")[0] for r in rows if r["verdict"] == "PASS"}
-need = {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T4", "T5", "T6", "LP", "C5", "classic"}
+need = {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T4", "T5", "T6", "LP", "AE", "C5", "classic"}
 assert need <= passed, ("no PASS row for", need - passed)
 # The CSV holds the same rows in the same order.
 with open(sys.argv[2], newline="") as f:

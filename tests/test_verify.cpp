@@ -79,8 +79,8 @@ BOOST_AUTO_TEST_CASE(make_check_fills_the_row_and_explains_a_fail) {
   BOOST_TEST(to_string(Verdict::skip) == "SKIP");
 }
 
-// A converged run: every limit check passes (I3 + T1 for GF; I1, I4, T2, C5 for WN with the
-// constant-ratio schedule; I1, I2, I4, T2 for classic WN), in both sign cases.
+// A converged run: every limit check passes (I3 + T1 for GF; I1, I4, T2, AE and, with the
+// constant-ratio schedule, two C5 rows for WN; I1, I2, I4, T2 for classic WN), in both sign cases.
 BOOST_AUTO_TEST_CASE(limit_checks_pass_on_converged_runs) {
   struct Case {
     Sign sign;
@@ -92,8 +92,8 @@ BOOST_AUTO_TEST_CASE(limit_checks_pass_on_converged_runs) {
   };
   for (const Case& c : {Case{Sign::positive, FlowKind::gf, 2, 0.1, Schedule::constant_rates, 2},
                         Case{Sign::signed_, FlowKind::gf, 3, 0.5, Schedule::constant_rates, 2},
-                        Case{Sign::positive, FlowKind::wn, 3, 0.5, Schedule::constant_ratio, 5},
-                        Case{Sign::signed_, FlowKind::wn, 2, 0.5, Schedule::constant_rates, 3},
+                        Case{Sign::positive, FlowKind::wn, 3, 0.5, Schedule::constant_ratio, 6},
+                        Case{Sign::signed_, FlowKind::wn, 2, 0.5, Schedule::constant_rates, 4},
                         Case{Sign::signed_, FlowKind::wn_classic, 2, 0.5, Schedule::constant_rates, 4}}) {
     const Problem p = c.sign == Sign::positive ? positive_instance() : signed_instance();
     FlowOptions f;
@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(quick_suite_passes_in_a_fixed_order) {
       const std::string sign = c.instance.substr(0, c.instance.find(' '));
       passed.insert(family + " " + sign);
     }
-  for (const std::string f : {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T5", "T6", "C5", "LP", "classic"})
+  for (const std::string f : {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T5", "T6", "AE", "C5", "LP", "classic"})
     for (const std::string s : {"P+", "P±"}) BOOST_TEST(passed.count(f + " " + s) == 1u, f + " " + s);
   BOOST_TEST(passed.count("T4 P+") == 1u);
 

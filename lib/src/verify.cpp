@@ -203,6 +203,8 @@ std::vector<Check> limit_checks(const Problem& problem, const RunResult& run, co
   }
   const std::string limit_statement =
       f.kind == FlowKind::gf ? "T1 GF ODE limit = dual X_L(alpha)" : "T2 WN ODE limit = X_L(alpha_eff measured)";
+  const bool polar = f.kind == FlowKind::wn;
+  const std::string ae = "AE alpha_eff: integrated log phi = closed form";
   const bool c5 = f.kind == FlowKind::wn && f.schedule == Schedule::constant_ratio;
   const std::string c5_alpha = "C5 alpha_eff = alpha (r/r0)^(1-q) vs mirror read-off";
   const std::string c5_limit = "C5 WN ODE limit = X_L(alpha (r/r0)^(1-q))";
@@ -212,6 +214,7 @@ std::vector<Check> limit_checks(const Problem& problem, const RunResult& run, co
     const std::string why = run.usable() ? not_converged(run) : "integration failed: " + not_converged(run);
     for (const auto& [name, value] : invariants) out.push_back(skipped(name, instance, why));
     out.push_back(skipped(limit_statement, instance, why));
+    if (polar) out.push_back(skipped(ae, instance, why));
     if (c5) {
       out.push_back(skipped(c5_alpha, instance, why));
       out.push_back(skipped(c5_limit, instance, why));
@@ -230,6 +233,9 @@ std::vector<Check> limit_checks(const Problem& problem, const RunResult& run, co
   } catch (const std::exception& e) {
     out.push_back(failed(limit_statement, instance, std::string("gf_limit: ") + e.what()));
   }
+
+  if (polar)  // the log φ coordinate integrated with the flow against the closed form (alpha_eff.hpp)
+    out.push_back(make_check(ae, instance, run.alpha_eff, run.alpha_eff_integral, kLimitTol, Rule::relative));
 
   if (c5) {
     // The closed form, evaluated here from the run's end point and the requested ratio, not by
