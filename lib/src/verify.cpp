@@ -141,7 +141,7 @@ double relative_difference(const Vector& measured, const Vector& reference) {
 
 std::string not_converged(const RunResult& r) {
   std::ostringstream o;
-  o << "flow did not converge (stop " << to_string(r.summary.stop_reason) << ", loss " << fmt(r.loss) << " at t = "
+  o << (r.usable() ? "" : "integration failed: ") << "flow did not converge (stop " << to_string(r.summary.stop_reason) << ", loss " << fmt(r.loss) << " at t = "
     << fmt(r.summary.t) << (r.summary.message.empty() ? "" : ": " + r.summary.message) << ")";
   return o.str();
 }
@@ -211,7 +211,7 @@ std::vector<Check> limit_checks(const Problem& problem, const RunResult& run, co
 
   std::vector<Check> out;
   if (!run.converged) {
-    const std::string why = run.usable() ? not_converged(run) : "integration failed: " + not_converged(run);
+    const std::string why = not_converged(run);
     for (const auto& [name, value] : invariants) out.push_back(skipped(name, instance, why));
     out.push_back(skipped(limit_statement, instance, why));
     if (polar) out.push_back(skipped(ae, instance, why));
