@@ -369,6 +369,13 @@ double path_length_rate(const Tail& tail, double t_begin, double t_end, std::str
   return -slope(t, v);
 }
 
+std::mutex lp_mutex;  // Clp is not documented as thread-safe: one LP at a time
+
+L1Result l1_locked(const Problem& p, Sign sign) {
+  std::lock_guard<std::mutex> lock(lp_mutex);
+  return solve_l1(p, {sign});
+}
+
 std::vector<Check> run_flow_case(const FlowCase& c) {
   const Problem p = random_instance(c.spec);
   const FlowOptions& f = c.flow;
@@ -418,7 +425,7 @@ std::vector<Check> run_flow_case(const FlowCase& c) {
       out.push_back(skipped(s, inst, why));
     } else {
       try {
-        const double tau_star = solve_l1(p, {Sign::positive}).value;
+        const double tau_star = l1_locked(p, Sign::positive).value;
         const double beta = wn ? r.alpha_eff : f.alpha;
         const double tau = r.l1_norm;
         std::optional<double> bound;
@@ -518,8 +525,6 @@ std::vector<Check> run_flow_case(const FlowCase& c) {
   return out;
 }
 
-std::mutex lp_mutex;  // Clp is not documented as thread-safe: one LP at a time
-
 std::vector<Check> run_lp_case(const LpCase& c) {
   const Problem p = random_instance(c.spec);
   const std::string inst = instance_label(c.spec);
@@ -528,8 +533,7 @@ std::vector<Check> run_lp_case(const LpCase& c) {
   std::vector<Check> out;
   L1Result lp;
   try {
-    std::lock_guard<std::mutex> lock(lp_mutex);
-    lp = solve_l1(p, {c.spec.sign});
+    lp = l1_locked(p, c.spec.sign);
   } catch (const std::exception& e) {
     out.push_back(failed(s_dual, inst, std::string("solve_l1: ") + e.what()));
     out.push_back(failed(s_gf, inst, std::string("solve_l1: ") + e.what()));
