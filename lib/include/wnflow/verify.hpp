@@ -11,7 +11,8 @@
 //   T4          ‖X_L(α)‖₁ (or α_eff)    ≤  l1_bound_depth2 / l1_bound_deep     (P+)
 //   T5          fitted loss rate        vs  predicted_rate at the predicted limit
 //   T6          path length ∑‖w_{k+1} − w_k‖ converges (tail of the increments)
-//   C5          constant-ratio schedule: α_eff = α (r∞/r0)^{1−q}
+//   AE          α_eff from the integrated log φ coordinate  vs  the closed form (polar WN)
+//   C5          constant-ratio schedule: α_eff = α (r∞/r0)^{1−q}, vs the mirror read-off and X_L
 //
 // Each check is one row: what was compared (predicted, measured, tolerance, with the rule of
 // the comparison documented per check in docs/verification.md), and a verdict. A check whose
