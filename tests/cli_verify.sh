@@ -3,27 +3,10 @@
 # a verdict on every row and PASS rows for every statement family; bad output paths and bad
 # options fail with exit 2 before any work (nothing on stdout, one line on stderr).
 # usage: cli_verify.sh <wnflow binary> <tests/data dir>
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+source "$(dirname "$0")/cli_common.bash" "$@"
 
-expect_error() {
-  local code=$1 words=$2
-  shift 3
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$tmp/err")
-  if [ "$rc" -ne "$code" ] || [ -s "$tmp/out" ] || [ "$lines" -ne 1 ] || ! grep -qi -- "$words" "$tmp/err"; then
-    echo "FAIL: wnflow $* -> rc=$rc (want $code), stdout $(wc -c <"$tmp/out") bytes, stderr: $(cat "$tmp/err")"
-    fails=$((fails + 1))
-  fi
-}
-
-# Unwritable or impossible output paths: exit 2, immediately (before the suite runs).
-start=$(date +%s)
+# Unwritable or impossible output paths: exit 2 before the suite runs (expect_error also
+# requires an empty stdout, and the suite prints a row per check as it goes).
 expect_error 2 "does not exist" -- verify --quick --json "$tmp/no/such/dir/v.json"
 expect_error 2 "does not exist" -- verify --quick --csv "$tmp/no/such/dir/v.csv"
 expect_error 2 "is a directory" -- verify --quick --json "$tmp"
@@ -34,23 +17,13 @@ fi
 expect_error 2 "seed" -- verify --quick --seed -3
 expect_error 2 "seed" -- verify --quick --seed abc
 expect_error 2 "threads" -- verify --quick --threads 0
-elapsed=$(($(date +%s) - start))
-if [ "$elapsed" -gt 5 ]; then
-  echo "FAIL: the bad-input cases took ${elapsed} s: the checks ran before the paths were checked"
-  fails=$((fails + 1))
-fi
 
-# The quick suite: exit 0, under a minute, JSON and CSV written.
-start=$(date +%s)
+# The quick suite: exit 0, JSON and CSV written. (Its time is measured by the suite itself,
+# not asserted here: no wall-clock limits in tests.)
 "$bin" verify --quick --json "$tmp/v.json" --csv "$tmp/v.csv" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-elapsed=$(($(date +%s) - start))
 if [ "$rc" -ne 0 ]; then
   echo "FAIL: verify --quick -> rc=$rc: $(grep -A1 '^FAIL' "$tmp/out") $(cat "$tmp/err")"
-  fails=$((fails + 1))
-fi
-if [ "$elapsed" -ge 60 ]; then
-  echo "FAIL: verify --quick took ${elapsed} s (limit 60 s)"
   fails=$((fails + 1))
 fi
 grep -q "checks: .* passed, 0 failed" "$tmp/out" || { echo "FAIL: no summary line: $(tail -2 "$tmp/out")"; fails=$((fails + 1)); }
@@ -92,8 +65,4 @@ b = [(r["statement"], r["instance"], r["verdict"]) for r in csv.DictReader(open(
 assert a == b
 PY
 
-if [ "$fails" -ne 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "cli_verify: all passed"
+finish cli_verify
