@@ -18,43 +18,14 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+#include "support.hpp"
+
 namespace {
 
-// Deterministic on every platform: mt19937_64 is fully specified, the transforms are ours.
-struct Rng {
-  std::mt19937_64 engine;
-  explicit Rng(std::uint64_t seed) : engine(seed) {}
-  double uniform() { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double normal() {  // Box–Muller
-    const double u1 = 1.0 - uniform();
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-};
-
-// NOTES §0 instance. N = 3M: the null space of A then contains a strictly positive vector
-// (overwhelmingly likely, and checked by the P+ limits existing), so X_L(α) exists for P+.
+// The NOTES §0 instance (instance.hpp). N = 3M: the null space of A then contains a strictly
+// positive vector (overwhelmingly likely), so X_L(α) exists for P+.
 Problem random_problem(Index M, Index N, Index s, Sign sign, std::uint64_t seed) {
-  Rng rng(seed);
-  Problem p;
-  p.A.resize(M, N);
-  for (Index j = 0; j < N; ++j)
-    for (Index i = 0; i < M; ++i) p.A(i, j) = rng.normal() / std::sqrt(double(M));
-  std::vector<Index> perm(N);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (Index k = 0; k < s; ++k) {
-    const auto pick = k + static_cast<Index>(rng.uniform() * double(N - k));
-    std::swap(perm[k], perm[pick]);
-  }
-  VectorXd x = VectorXd::Zero(N);
-  for (Index k = 0; k < s; ++k) {
-    double v = 1.0 + rng.uniform();
-    if (sign == Sign::signed_ && rng.uniform() < 0.5) v = -v;
-    x(perm[k]) = v;
-  }
-  p.y = p.A * x;
-  p.x_star = x;
-  return p;
+  return testing::small_instance(sign, seed, N, M, s);
 }
 
 const Index kM = 20, kN = 60, kS = 3;

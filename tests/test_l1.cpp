@@ -13,45 +13,14 @@
 
 using namespace wnflow;
 
+#include "support.hpp"
+
 namespace {
 
-// Deterministic on every platform: mt19937_64 is fully specified, and the transforms
-// below (unlike std::normal_distribution) are ours.
-struct Rng {
-  std::mt19937_64 engine;
-  explicit Rng(std::uint64_t seed) : engine(seed) {}
-  double uniform() { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double normal() {  // Box–Muller, first branch only
-    const double u1 = 1.0 - uniform();  // (0, 1]: log is finite
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-};
-
-// The default instance of NOTES §0: A_ij ~ N(0, 1/M), s-sparse x* with entries in [1, 2]
-// (random signs for P±).
+// The NOTES §0 instance (instance.hpp).
 Problem random_problem(Eigen::Index M, Eigen::Index N, Eigen::Index s, Sign sign,
                        std::uint64_t seed) {
-  Rng rng(seed);
-  Problem p;
-  p.A.resize(M, N);
-  for (Eigen::Index j = 0; j < N; ++j)
-    for (Eigen::Index i = 0; i < M; ++i) p.A(i, j) = rng.normal() / std::sqrt(double(M));
-  std::vector<Eigen::Index> perm(N);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (Eigen::Index k = 0; k < s; ++k) {  // partial Fisher–Yates: a uniform support
-    const auto pick = k + static_cast<Eigen::Index>(rng.uniform() * double(N - k));
-    std::swap(perm[k], perm[pick]);
-  }
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(N);
-  for (Eigen::Index k = 0; k < s; ++k) {
-    double v = 1.0 + rng.uniform();
-    if (sign == Sign::signed_ && rng.uniform() < 0.5) v = -v;
-    x(perm[k]) = v;
-  }
-  p.y = p.A * x;
-  p.x_star = x;
-  return p;
+  return testing::small_instance(sign, seed, N, M, s);
 }
 
 // Independent optimality certificate: lambda feasible for the dual LP and y^T lambda equal

@@ -12,31 +12,21 @@
 #include <wnflow/predict.hpp>
 #include <wnflow/run.hpp>
 
+#include "support.hpp"
+
 using namespace wnflow;
 
 namespace {
 
 // P+ needs N ≈ 3M for a strictly positive interpolant to exist comfortably.
 Problem instance(Sign sign, std::uint64_t seed = 3) {
-  InstanceSpec spec;
-  spec.sign = sign;
-  spec.sparsity = 2;
-  spec.seed = seed;
-  spec.M = sign == Sign::positive ? 12 : 10;
-  spec.N = sign == Sign::positive ? 36 : 24;
-  return random_instance(spec);
+  return sign == Sign::positive ? testing::small_instance(sign, seed, 36, 12, 2)
+                                : testing::small_instance(sign, seed, 24, 10, 2);
 }
 
-IntegrateOptions tight() {
-  IntegrateOptions o;
-  o.rtol = 1e-11;
-  o.atol = 1e-14;
-  o.t_max = 1e8;
-  o.loss_tol = 1e-26;
-  return o;
-}
+IntegrateOptions tight() { return testing::tight_integration(); }
 
-double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
+double rel(const Vector& a, const Vector& b) { return testing::relative_difference(a, b); }
 
 struct Flow {
   FlowKind kind;

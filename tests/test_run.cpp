@@ -8,30 +8,19 @@
 #include <wnflow/network.hpp>
 #include <wnflow/run.hpp>
 
+#include "support.hpp"
+
 using namespace wnflow;
 
 namespace {
 
 Problem instance(Sign sign, std::uint64_t seed = 11, Eigen::Index N = 24, Eigen::Index M = 10) {
-  InstanceSpec spec;
-  spec.N = N;
-  spec.M = M;
-  spec.sparsity = 2;
-  spec.seed = seed;
-  spec.sign = sign;
-  return random_instance(spec);
+  return testing::small_instance(sign, seed, N, M, 2);
 }
 
-IntegrateOptions tight() {
-  IntegrateOptions o;
-  o.rtol = 1e-11;
-  o.atol = 1e-13;
-  o.t_max = 1e7;
-  o.loss_tol = 1e-24;
-  return o;
-}
+IntegrateOptions tight() { return testing::tight_integration(); }
 
-double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
+double rel(const Vector& a, const Vector& b) { return testing::relative_difference(a, b); }
 
 }  // namespace
 

@@ -12,6 +12,8 @@
 #include <wnflow/run.hpp>
 #include <wnflow/verify.hpp>
 
+#include "support.hpp"
+
 using namespace wnflow;
 
 namespace {
@@ -19,14 +21,7 @@ namespace {
 Problem positive_instance() { return random_instance({36, 12, 2, 3, Sign::positive}); }
 Problem signed_instance() { return random_instance({24, 10, 2, 3, Sign::signed_}); }
 
-IntegrateOptions tight() {
-  IntegrateOptions o;
-  o.rtol = 1e-11;
-  o.atol = 1e-14;
-  o.t_max = 1e8;
-  o.loss_tol = 1e-26;
-  return o;
-}
+IntegrateOptions tight() { return testing::tight_integration(); }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
