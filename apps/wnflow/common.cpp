@@ -105,6 +105,8 @@ double parse_double(const std::string& text, const std::string& option) {
   double v = 0;
   try {
     v = std::stod(text, &used);
+  } catch (const std::out_of_range&) {
+    throw InputError(option + " is outside the range of double precision: '" + text + "'");
   } catch (const std::exception&) {
     throw InputError(option + " expects a number, got '" + text + "'");
   }

@@ -6,18 +6,11 @@
 
 namespace wnflow {
 
-namespace {
-void require_positive(double v, const char* name) {
-  if (!(v > 0.0) || !std::isfinite(v))
-    throw InputError(std::string(name) + " must be a positive finite number, got " + std::to_string(v));
-}
-}  // namespace
-
 // ---------------------------------------------------------------- GF
 GradientFlow::GradientFlow(const DiagonalNetwork& net, double alpha, double eta)
     : core_(net), alpha_(alpha), eta_(eta) {
-  require_positive(alpha, "alpha");
-  require_positive(eta, "eta");
+  require_positive_finite(alpha, "alpha");
+  require_positive_finite(eta, "eta");
 }
 
 Vector GradientFlow::initial_state() const { return Vector::Constant(dimension(), std::log(alpha_)); }
@@ -42,9 +35,9 @@ Schedule parse_schedule(const std::string& text) {
 }
 
 WeightNormRates WeightNormRates::from_ratio(double q, double r0, double eta_r, Schedule schedule) {
-  require_positive(q, "ratio q");
-  require_positive(r0, "initial radius");
-  require_positive(eta_r, "eta_r");
+  require_positive_finite(q, "ratio q");
+  require_positive_finite(r0, "initial radius");
+  require_positive_finite(eta_r, "eta_r");
   return {eta_r, q * eta_r / (r0 * r0), schedule};
 }
 
@@ -53,9 +46,9 @@ double radius(const ConstVectorRef& w) { return w.norm(); }
 
 WeightNormFlow::WeightNormFlow(const DiagonalNetwork& net, double alpha, WeightNormRates rates)
     : core_(net), alpha_(alpha), r0_(0.0), rates_(rates) {
-  require_positive(alpha, "alpha");
-  require_positive(rates.eta_r, "eta_r");
-  require_positive(rates.eta_s, "eta_s");
+  require_positive_finite(alpha, "alpha");
+  require_positive_finite(rates.eta_r, "eta_r");
+  require_positive_finite(rates.eta_s, "eta_s");
   r0_ = wnflow::initial_radius(net, alpha);
 }
 
@@ -111,8 +104,8 @@ void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J)
 ClassicWeightNormFlow::ClassicWeightNormFlow(const DiagonalNetwork& net, double alpha, double v0_norm)
     : core_(net), alpha_(alpha), v0_norm_(v0_norm), r0_(0.0),
       z_(std::make_shared<Vector>(net.n())) {
-  require_positive(alpha, "alpha");
-  require_positive(v0_norm, "|v(0)|");
+  require_positive_finite(alpha, "alpha");
+  require_positive_finite(v0_norm, "|v(0)|");
   r0_ = wnflow::initial_radius(net, alpha);
 }
 

@@ -59,16 +59,12 @@ std::string to_string(StopReason r) {
 }
 
 void IntegrateOptions::validate() const {
-  auto positive = [](double v, const char* name) {
-    if (!(v > 0.0) || !std::isfinite(v))
-      throw InputError(std::string(name) + " must be a positive finite number, got " + std::to_string(v));
-  };
-  positive(rtol, "rtol");
-  positive(atol, "atol");
-  positive(t_max, "t_max");
-  positive(first_sample, "first sample time");
+  require_positive_finite(rtol, "rtol");
+  require_positive_finite(atol, "atol");
+  require_positive_finite(t_max, "t_max");
+  require_positive_finite(first_sample, "first sample time");
   if (!(loss_tol >= 0.0) || !std::isfinite(loss_tol))
-    throw InputError("loss_tol must be a finite number >= 0, got " + std::to_string(loss_tol));
+    throw InputError("loss_tol must be a finite number >= 0, got " + format_number(loss_tol));
   if (max_steps <= 0) throw InputError("max_steps must be positive");
   if (samples_per_decade <= 0) throw InputError("samples per decade must be positive");
   if (stiff_switch_steps <= 0) throw InputError("stiff switch steps must be positive");
@@ -227,7 +223,7 @@ class Driver {
   bool shrink_after_overflow() {
     dt_ /= 10.0;
     if (++overflow_retries_ > 30 || t_ + dt_ == t_) {
-      stop(StopReason::non_finite, "the right-hand side overflowed (blow-up) near t = " + std::to_string(t_));
+      stop(StopReason::non_finite, "the right-hand side overflowed (blow-up) near t = " + format_number(t_));
       return false;
     }
     return true;
@@ -241,12 +237,12 @@ class Driver {
   // After an accepted step ending at (t_, x_): true when the run is over.
   bool finished() {
     if (!x_.allFinite()) {
-      stop(StopReason::non_finite, "the state became NaN or infinite (blow-up) near t = " + std::to_string(t_));
+      stop(StopReason::non_finite, "the state became NaN or infinite (blow-up) near t = " + format_number(t_));
       return true;
     }
     s_.loss = flow_.loss(x_);
     if (!std::isfinite(s_.loss)) {
-      stop(StopReason::non_finite, "the loss became NaN or infinite (blow-up) near t = " + std::to_string(t_));
+      stop(StopReason::non_finite, "the loss became NaN or infinite (blow-up) near t = " + format_number(t_));
       return true;
     }
     if (s_.loss <= o_.loss_tol) {
@@ -266,7 +262,7 @@ class Driver {
       return true;
     }
     if (t_ + dt_ == t_) {
-      stop(StopReason::step_underflow, "the step size underflowed (" + std::to_string(dt_) + ") at t = " + std::to_string(t_));
+      stop(StopReason::step_underflow, "the step size underflowed (" + format_number(dt_) + ") at t = " + format_number(t_));
       return true;
     }
     return false;
@@ -339,7 +335,7 @@ class Driver {
       if (result == ode::fail) {
         dt_ = dt;
         if (++failures > 500 || t_ + dt_ == t_) {
-          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + std::to_string(t_));
+          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
           return;
         }
         continue;

@@ -28,25 +28,18 @@ FlowKind parse_flow(const std::string& text) {
   throw InputError("unknown flow '" + text + "' (expected gf, wn or wn-classic)");
 }
 
-namespace {
-void positive(double v, const std::string& name) {
-  if (!(v > 0.0) || !std::isfinite(v))
-    throw InputError(name + " must be a positive finite number, got " + std::to_string(v));
-}
-}  // namespace
-
 void FlowOptions::validate() const {
-  positive(alpha, "alpha");
+  require_positive_finite(alpha, "alpha");
   if (depth < 2) throw InputError("depth L must be an integer >= 2, got " + std::to_string(depth));
   // α^L and α^{2L} must be representable: past this the flow overflows before it starts.
   if (double(depth) * std::log(alpha) > 300.0)
-    throw InputError("alpha = " + std::to_string(alpha) + " is too large for depth " + std::to_string(depth) +
+    throw InputError("alpha = " + format_number(alpha) + " is too large for depth " + std::to_string(depth) +
                      ": alpha^L overflows the double range");
-  positive(eta, "eta");
-  if (ratio) positive(*ratio, "ratio q");
-  if (eta_r) positive(*eta_r, "eta_r");
-  if (eta_s) positive(*eta_s, "eta_s");
-  if (v0_norm) positive(*v0_norm, "|v(0)| (--v0-norm)");
+  require_positive_finite(eta, "eta");
+  if (ratio) require_positive_finite(*ratio, "ratio q");
+  if (eta_r) require_positive_finite(*eta_r, "eta_r");
+  if (eta_s) require_positive_finite(*eta_s, "eta_s");
+  if (v0_norm) require_positive_finite(*v0_norm, "|v(0)| (--v0-norm)");
   switch (kind) {
     case FlowKind::gf:
       if (ratio || eta_r || eta_s || v0_norm)
