@@ -7,6 +7,7 @@
 #include <wnflow/alpha_eff.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
 
 namespace wnflow {
 
@@ -90,7 +91,7 @@ DiscreteIteration::DiscreteIteration(const DiagonalNetwork& net, const DiscreteO
     case DiscreteMethod::gd: break;
     case DiscreteMethod::wn_gd_classic:
       // Same parameterization as ClassicWeightNormFlow: gamma(0) = |w(0)|, v(0) along 1.
-      v0_norm_ = o.v0_norm ? *o.v0_norm : (o.ratio ? r0_ / std::sqrt(*o.ratio) : r0_);
+      v0_norm_ = classic_v0_norm(o.v0_norm, o.ratio, r0_);
       eta_r_ = 1.0;
       eta_s_ = 1.0 / (v0_norm_ * v0_norm_);  // the polar flow classic WN follows
       radius_ = r0_;

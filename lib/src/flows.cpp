@@ -101,6 +101,11 @@ void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J)
 }
 
 // ---------------------------------------------------------------- classic WN
+double classic_v0_norm(std::optional<double> v0_norm, std::optional<double> ratio, double r0) {
+  if (v0_norm) return *v0_norm;
+  return ratio ? r0 / std::sqrt(*ratio) : r0;
+}
+
 ClassicWeightNormFlow::ClassicWeightNormFlow(const DiagonalNetwork& net, double alpha, double v0_norm)
     : core_(net), alpha_(alpha), v0_norm_(v0_norm), r0_(0.0),
       z_(std::make_shared<Vector>(net.n())) {

@@ -62,7 +62,7 @@ void FlowOptions::validate() const {
 
 WeightNormRates resolve_rates(const FlowOptions& o, double r0) {
   if (o.kind == FlowKind::wn_classic) {
-    const double v0 = o.v0_norm ? *o.v0_norm : (o.ratio ? r0 / std::sqrt(*o.ratio) : r0);
+    const double v0 = classic_v0_norm(o.v0_norm, o.ratio, r0);
     return {1.0, 1.0 / (v0 * v0), Schedule::constant_rates};
   }
   const double eta_r = o.eta_r.value_or(1.0);

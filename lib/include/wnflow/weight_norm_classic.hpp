@@ -4,9 +4,15 @@
 // positive along the flow, and the logs turn small-scale plateaus into linear drifts.
 // Unlike the polar form, |v| = |v(0)| (invariant I2) is not built into the coordinates:
 // it is a genuine check of the integration.
+#include <optional>
 #include <wnflow/detail/log_weight_core.hpp>
 
 namespace wnflow {
+
+// |v(0)| from the options of classic WN (flow or discrete): given directly, or from a ratio q
+// (|v(0)| = r0/sqrt(q), since classic WN follows the polar flow with eta_s = 1/|v(0)|^2), else
+// r0, i.e. v(0) = w(0) and q = 1.
+double classic_v0_norm(std::optional<double> v0_norm, std::optional<double> ratio, double r0);
 
 class ClassicWeightNormFlow {
  public:
