@@ -43,25 +43,45 @@ struct FigureSpec {
 };
 
 // From the "figure" object of an experiment config. Every key is checked: an unknown key, a
-// wrong type or an unknown type name is an InputError naming `where` and the key.
+// wrong type or an unknown type name is an InputError naming `where` and the key, as in
+// "experiments/e1.json: figure.logx must be a boolean" (where = "experiments/e1.json").
+// Required: name (a file stem), x, y. Keys that only another figure type reads are refused
+// (curves: lines; z, success_below: heatmap; slope: trajectory); heatmap and trajectory take
+// exactly one y column; a column serves as at most one of x, series, panels (heatmap: and y).
 FigureSpec parse_figure_spec(const nlohmann::json& j, const std::string& where);
 // Every column the spec names must exist in `columns` (InputError naming the column otherwise).
 void check_figure_columns(const FigureSpec& spec, const std::vector<std::string>& columns);
 
 struct FigureFiles {
-  std::string png, svg, csv, script;  // paths written
-  std::size_t points = 0;             // data points drawn
+  std::string png, svg, csv, script;  // paths written: <dir>/<name>.<ext>
+  std::size_t points = 0;             // data points drawn (lines: medians; heatmap: cells; trajectory: samples)
+  std::size_t skipped = 0;            // points left out: NaN, infinite, or non-positive on a log axis
 };
 
 // Writes <dir>/<name>.csv (the aggregated data), <dir>/<name>.gp, then runs gnuplot on the
 // script (gnuplot-iostream) to produce <dir>/<name>.png and .svg. All files are written
-// atomically. Throws InputError for a spec that does not fit the table, and NumericalError if
-// gnuplot fails or leaves an empty or missing image (the message names the figure).
+// atomically (images go to temporary names, renamed when both are complete); `dir` is created
+// if missing. Throws InputError for a spec that does not fit the table (a missing column, no
+// row left after `where`), and NumericalError if gnuplot fails or leaves an empty or missing
+// image (the message names the figure and quotes gnuplot's error line). Panels without a
+// single drawable point say "no data" instead of failing. Safe to call concurrently for
+// different figures. Same table and spec → byte-identical .csv and .gp. See docs/figures.md.
+
 FigureFiles draw_figure(const Table& rows, const FigureSpec& spec, const std::string& dir);
 
-// The aggregation draw_figure uses, exposed for tests: for lines, one output row per
-// (panels, series, x) with, for every y and curve column c: c_median, c_q1, c_q3, c_count
-// (NaN values are left out of the statistics and counted in c_nan).
+// The aggregation draw_figure uses (its result is <name>.csv), exposed for tests. Rows are
+// first filtered by `where`. Category values sort numbers by value, then texts.
+//   lines: one row per (panels, series, x), sorted, with columns panels..., series..., x, then
+//     for every y and curve column c: c_median, c_q1, c_q3, c_count, c_nan. NaN values are left
+//     out of the statistics and counted in c_nan; c_count counts the others. Quartiles
+//     interpolate linearly between order statistics (Hyndman-Fan type 7, R's and NumPy's
+//     default): q(p) = v[h] + (h - floor h)(v[floor h + 1] - v[floor h]), h = (n-1) p.
+//   heatmap: one row per (panels, x, y) cell: panels..., x, y, x_index, y_index (positions
+//     among the sorted distinct values), success (successes / trials), successes, trials.
+//   trajectory: the rows themselves (panels..., series..., x, y), grouped by (panels, series)
+//     in sorted order, each series keeping table order.
+// On a log axis, a value <= 0 (x, or a median/quartile on y) is written as nan so gnuplot
+// leaves the point out.
 Table aggregate(const Table& rows, const FigureSpec& spec);
 
 }  // namespace wnflow
