@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# wnflow bench from the outside: a tiny --quick run writes CSV and JSON with the documented
+# columns, one row per case and stepper (and peer, with --peers: measured or skipped with a
+# reason); bad options exit 2 with one line on stderr and write nothing. No timing assertions.
+# usage: cli_bench.sh <wnflow binary> <tests/data dir>
+source "$(dirname "$0")/cli_common.bash" "$@"
+
+# Bad input: exit 2, one line naming the option, nothing on stdout, no file written.
+expect_error 2 "--n" -- bench --quick --n abc --csv "$tmp/bad.csv"
+expect_error 2 "--n" -- bench --quick --n 2 --csv "$tmp/bad.csv"
+expect_error 2 "--n" -- bench --quick --n 20,,30 --csv "$tmp/bad.csv"
+expect_error 2 "--steppers" -- bench --quick --steppers euler --csv "$tmp/bad.csv"
+expect_error 2 "--timeout" -- bench --quick --timeout 0 --csv "$tmp/bad.csv"
+expect_error 2 "--flows" -- bench --quick --flows sgd --csv "$tmp/bad.csv"
+expect_error 2 "--signs" -- bench --quick --signs complex --csv "$tmp/bad.csv"
+expect_error 2 "--alphas" -- bench --quick --alphas -1 --csv "$tmp/bad.csv"
+expect_error 2 "--depths" -- bench --quick --depths 1 --csv "$tmp/bad.csv"
+expect_error 2 "--rtol" -- bench --quick --rtol nan --csv "$tmp/bad.csv"
+expect_error 2 "does not exist" -- bench --quick --csv "$tmp/no/such/dir/b.csv"
+expect_error 2 "does not exist" -- bench --quick --json "$tmp/no/such/dir/b.json"
+expect_error 2 "not expected" -- bench --quick --no-such-option
+[ -e "$tmp/bad.csv" ] && { echo "FAIL: a rejected bench wrote its CSV"; fails=$((fails + 1)); }
+
+# A tiny quick run: every case x stepper is a row with the required columns.
+if run_ok bench --quick --n 20 --steppers auto,dopri5 --csv "$tmp/b.csv" --json "$tmp/b.json"; then
+  python3 - "$tmp/b.csv" "$tmp/b.json" <<'PY' || fails=$((fails + 1))
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+need = ["sign", "N", "M", "s", "L", "alpha", "flow", "solver", "status", "wall_seconds", "steps", "rhs_evals",
+        "jacobian_evals", "seconds_per_rhs", "floor_seconds", "ratio_to_floor", "accuracy", "peak_rss_kb"]
+for k in need:
+    assert k in rows[0], k
+# 2 signs x 2 flows x (L = 2) x (alpha = 1) x 2 steppers
+assert len(rows) == 8, len(rows)
+assert {r["solver"] for r in rows} == {"wnflow:auto", "wnflow:runge_kutta_dopri5"}
+for r in rows:
+    assert r["status"] in ("ok", "not_converged", "failed", "timeout"), r
+    assert r["N"] == "20" and r["M"] == "5" and r["s"] == "3", r
+    if r["status"] == "ok":
+        assert int(r["steps"]) > 0 and int(r["rhs_evals"]) > 0 and float(r["floor_seconds"]) > 0
+        assert float(r["wall_seconds"]) > 0 and int(r["peak_rss_kb"]) > 0
+assert any(r["status"] == "ok" for r in rows)
+j = json.load(open(sys.argv[2]))
+assert len(j["rows"]) == 8 and "machine" in j
+PY
+  grep -q "per case" "$tmp/out" || { echo "FAIL: no per-case summary"; fails=$((fails + 1)); }
+fi
+
+# Peers: a row each, measured or skipped with a reason (SciPy or the CVODE binary may be missing).
+if run_ok bench --quick --n 20 --signs positive --flows gf --steppers auto --peers --timeout 60 --csv "$tmp/p.csv"; then
+  python3 - "$tmp/p.csv" <<'PY' || fails=$((fails + 1))
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+solvers = [r["solver"] for r in rows]
+assert solvers == ["wnflow:auto", "wnflow-run:auto", "scipy:LSODA", "scipy:RK45", "cvode:BDF"], solvers
+for r in rows:
+    assert r["status"] in ("ok", "not_converged", "skipped", "timeout", "failed"), r
+    if r["status"] == "skipped":
+        assert r["note"] not in ("", "-"), r
+assert rows[1]["status"] == "ok", rows[1]
+PY
+fi
+
+"$bin" bench --help >"$tmp/help"
+for opt in --quick --n --steppers --peers --csv --json --timeout; do
+  grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help does not mention $opt"; fails=$((fails + 1)); }
+done
+
+finish cli_bench
