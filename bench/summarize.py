@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Summaries of `wnflow bench --csv` output for docs/performance.md and the figure.
+
+usage: summarize.py bench.csv [more.csv ...] --dat perf_vs_n.dat > summary.md
+
+Writes (Markdown, stdout):
+  - per N: the median over cases of the time per flow for wnflow auto, the best wnflow
+    stepper, `wnflow run` (whole process), CVODE (solve) and SciPy LSODA (solve, process);
+  - the issue-5 targets row by row: LSODA/wnflow-run whole-process ratio (N = 150, 400),
+    CVODE/best, time per rhs / GEMV floor for the best stepper (N >= 2000), auto/best.
+--dat: the per-N medians as a whitespace table for gnuplot (NaN where nothing converged).
+Only rows with status ok enter the medians.
+"""
+import argparse
+import csv
+import math
+import statistics
+from collections import defaultdict
+
+
+def f(x):
+    try:
+        v = float(x)
+        return v if math.isfinite(v) else math.nan
+    except ValueError:
+        return math.nan
+
+
+def med(v):
+    v = [x for x in v if not math.isnan(x)]
+    return statistics.median(v) if v else math.nan
+
+
+def fmt(x, d=3):
+    return "–" if math.isnan(x) else f"{x:.{d}g}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("csv", nargs="+")
+    ap.add_argument("--dat")
+    a = ap.parse_args()
+    rows = []
+    for path in a.csv:
+        rows += list(csv.DictReader(open(path)))
+    cases = defaultdict(dict)
+    order = []
+    for r in rows:
+        key = (r["sign"], int(r["N"]), int(r["L"]), f(r["alpha"]), r["flow"])
+        if key not in cases:
+            order.append(key)
+        cases[key][r["solver"]] = r
+    Ns = sorted({k[1] for k in order})
+    series = defaultdict(lambda: defaultdict(list))
+    targets = []
+    for k in order:
+        c = cases[k]
+        ok = {s: r for s, r in c.items() if r["status"] == "ok"}
+        wn = {s: r for s, r in ok.items() if s.startswith("wnflow:")}
+        best = min(wn.values(), key=lambda r: f(r["wall_seconds"])) if wn else None
+        N = k[1]
+        if best:
+            series["best"][N].append(f(best["wall_seconds"]))
+        if "wnflow:auto" in ok:
+            series["auto"][N].append(f(ok["wnflow:auto"]["wall_seconds"]))
+        if "wnflow-run:auto" in ok:
+            series["run"][N].append(f(ok["wnflow-run:auto"]["process_seconds"]))
+        if "cvode:BDF" in ok:
+            series["cvode"][N].append(f(ok["cvode:BDF"]["wall_seconds"]))
+        if "scipy:LSODA" in ok:
+            series["lsoda"][N].append(f(ok["scipy:LSODA"]["wall_seconds"]))
+            series["lsoda_proc"][N].append(f(ok["scipy:LSODA"]["process_seconds"]))
+        t = {"case": k, "best": best["solver"][7:] if best else None,
+             "best_s": f(best["wall_seconds"]) if best else math.nan,
+             "auto_best": f(ok["wnflow:auto"]["wall_seconds"]) / f(best["wall_seconds"]) if best and "wnflow:auto" in ok else math.nan,
+             "lsoda_run": f(ok["scipy:LSODA"]["process_seconds"]) / f(ok["wnflow-run:auto"]["process_seconds"])
+             if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
+             "cvode_best": f(ok["cvode:BDF"]["wall_seconds"]) / f(best["wall_seconds"]) if best and "cvode:BDF" in ok else math.nan,
+             "floor": f(best["ratio_to_floor"]) if best else math.nan,
+             "acc": f(best["accuracy"]) if best else math.nan,
+             "auto_status": c.get("wnflow:auto", {}).get("status", "–")}
+        targets.append(t)
+    print("| N | cases | wnflow auto | best stepper | `wnflow run` (process) | CVODE | SciPy LSODA (solve) | SciPy LSODA (process) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for N in Ns:
+        n = sum(1 for k in order if k[1] == N)
+        print(f"| {N} | {n} | " + " | ".join(fmt(med(series[s][N])) + " s" for s in
+                                              ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + " |")
+    print()
+    print("| case | best stepper | best s | auto/best | LSODA/`run` (process) | CVODE/best | best s/rhs ÷ floor | accuracy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in targets:
+        s, N, L, al, fl = t["case"]
+        name = f"{'P+' if s == 'positive' else 'P±'} N={N} L={L} α={al:g} {fl}"
+        ab = fmt(t["auto_best"]) if not math.isnan(t["auto_best"]) else f"auto {t['auto_status']}"
+        print(f"| {name} | {t['best'] or '–'} | {fmt(t['best_s'])} | {ab} | {fmt(t['lsoda_run'])} | "
+              f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} | {fmt(t['acc'], 2)} |")
+    if a.dat:
+        with open(a.dat, "w") as out:
+            out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, seconds)\n")
+            for N in Ns:
+                out.write(f"{N} " + " ".join(f"{med(series[s][N]):.6g}" for s in
+                                             ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + "\n")
+
+
+if __name__ == "__main__":
+    main()
