@@ -19,7 +19,7 @@ struct BenchArgs {
   std::string n, steppers, signs, depths, alphas, flows, ratio = "0.05";
   std::string rtol = "1e-9", atol = "1e-14", t_max = "1e7", loss_tol = "1e-20";
   std::string timeout, seed = "1", predict_max_n = "2000", peer_max_n = "2000", dense_max_dim = "3000";
-  std::string python, scipy_peer, cvode_peer;
+  std::string python, scipy_peer, cvode_peer, peer_list;
   std::string csv, json;
 };
 
@@ -119,6 +119,7 @@ BenchOptions parse(const BenchArgs& a) {
   o.peer_max_n = parse_int_at_least(a.peer_max_n, "--peer-max-n", 0);
   o.dense_max_dim = parse_int_at_least(a.dense_max_dim, "--dense-max-dim", 0);
   o.peers = a.peers;
+  if (!a.peer_list.empty()) o.peer_list = split(a.peer_list, "--peer-list");
   const std::string dir = exe_dir();
   // The Debian interpreter (python3-scipy) before whatever python3 is first on PATH.
   o.paths.python = !a.python.empty() ? a.python : ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
@@ -153,6 +154,7 @@ Action add_bench(CLI::App& cmd) {
   cmd.add_option("--dense-max-dim", a->dense_max_dim, "skip rosenbrock4 (dense Jacobian) above this dimension")
       ->capture_default_str();
   cmd.add_flag("--peers", a->peers, "also run wnflow run, SciPy LSODA/RK45 and CVODE as whole processes");
+  cmd.add_option("--peer-list", a->peer_list, "comma-separated peers to run: run, lsoda, rk45, cvode (all)");
   cmd.add_option("--python", a->python, "Python interpreter for the SciPy peer (/usr/bin/python3 if present)");
   cmd.add_option("--scipy-peer", a->scipy_peer, "path of bench/scipy_peer.py (found next to the binary by default)");
   cmd.add_option("--cvode-peer", a->cvode_peer, "path of wnflow_cvode_peer (next to the binary by default)");

@@ -101,6 +101,9 @@ void BenchOptions::validate() const {
   if (!(loss_tol >= 0.0) || !std::isfinite(loss_tol)) throw InputError("--loss-tol must be a finite number >= 0");
   require_positive_finite(timeout, "--timeout");
   if (floor_repeats < 1) throw InputError("floor repeats must be >= 1");
+  for (const auto& p : peer_list)
+    if (p != "run" && p != "lsoda" && p != "rk45" && p != "cvode")
+      throw InputError("--peer-list: expected run, lsoda, rk45 or cvode, got '" + p + "'");
 }
 
 std::vector<BenchCase> bench_cases(const BenchOptions& o) {
@@ -128,32 +131,35 @@ std::vector<BenchCase> bench_cases(const BenchOptions& o) {
 std::vector<std::string> bench_csv_columns() {
   return {"sign", "N", "M", "s", "L", "alpha", "flow", "ratio", "solver", "status", "stop_reason",
           "wall_seconds", "process_seconds", "steps", "rhs_evals", "jacobian_evals", "seconds_per_rhs",
-          "floor_seconds", "ratio_to_floor", "accuracy", "loss", "t", "peak_rss_kb", "note"};
+          "floor_seconds", "ratio_to_floor", "rhs_alone_seconds", "rhs_to_floor", "accuracy", "loss", "t", "peak_rss_kb", "note"};
+}
+
+double median_seconds(const std::function<void()>& work, int repeats) {
+  // Batches of at least ~2 ms, so the clock resolution does not matter.
+  work();
+  auto t0 = Clock::now();
+  work();
+  const double single = std::chrono::duration<double>(Clock::now() - t0).count();
+  const long per_batch = std::max<long>(1, long(2e-3 / std::max(single, 1e-9)));
+  std::vector<double> batches;
+  for (int r = 0; r < std::max(1, repeats); ++r) {
+    t0 = Clock::now();
+    for (long k = 0; k < per_batch; ++k) work();
+    batches.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / double(per_batch));
+  }
+  std::nth_element(batches.begin(), batches.begin() + batches.size() / 2, batches.end());
+  return batches[batches.size() / 2];
 }
 
 double gemv_floor_seconds(const Matrix& A, int repeats) {
   Vector x = Vector::LinSpaced(A.cols(), 0.5, 1.5), e(A.rows()), g(A.cols());
   const Vector y = Vector::Ones(A.rows());
-  auto once = [&] {
+  return median_seconds([&] {
     e.noalias() = A * x;
     e -= y;
     g.noalias() = A.transpose() * e;
     x[0] += 1e-300 * g[0];  // a dependency, so nothing is hoisted
-  };
-  // Batches of at least ~2 ms, so the clock resolution does not matter.
-  once();
-  auto t0 = Clock::now();
-  once();
-  const double single = std::chrono::duration<double>(Clock::now() - t0).count();
-  const long per_batch = std::max<long>(1, long(2e-3 / std::max(single, 1e-9)));
-  std::vector<double> batches;
-  for (int r = 0; r < repeats; ++r) {
-    t0 = Clock::now();
-    for (long k = 0; k < per_batch; ++k) once();
-    batches.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / double(per_batch));
-  }
-  std::nth_element(batches.begin(), batches.begin() + batches.size() / 2, batches.end());
-  return batches[batches.size() / 2];
+  }, repeats);
 }
 
 long peak_rss_kb() {
@@ -503,7 +509,7 @@ std::string bench_table_header() {
   std::ostringstream o;
   o << std::left << std::setw(44) << "case" << std::setw(30) << "solver" << std::setw(14) << "status" << std::right
     << std::setw(10) << "wall s" << std::setw(10) << "proc s" << std::setw(9) << "steps" << std::setw(9) << "rhs"
-    << std::setw(7) << "jac" << std::setw(11) << "s/rhs" << std::setw(9) << "/floor" << std::setw(10) << "accuracy"
+    << std::setw(7) << "jac" << std::setw(11) << "s/rhs" << std::setw(9) << "/floor" << std::setw(9) << "rhs/fl" << std::setw(10) << "accuracy"
     << std::setw(10) << "RSS MB" << "\n";
   return o.str();
 }
@@ -515,7 +521,7 @@ std::string bench_table_row(const BenchRow& r) {
   o << std::left << std::setw(44) << label << std::setw(30) << r.solver << std::setw(14) << r.status << std::right
     << std::setw(10) << num(r.wall_seconds, 3) << std::setw(10) << num(r.process_seconds, 3) << std::setw(9)
     << count(r.steps) << std::setw(9) << count(r.rhs_evals) << std::setw(7) << count(r.jacobian_evals)
-    << std::setw(11) << num(r.seconds_per_rhs, 3) << std::setw(9) << num(r.ratio_to_floor, 3) << std::setw(10)
+    << std::setw(11) << num(r.seconds_per_rhs, 3) << std::setw(9) << num(r.ratio_to_floor, 3) << std::setw(9) << num(r.rhs_to_floor, 3) << std::setw(10)
     << num(r.accuracy, 2) << std::setw(10) << (r.peak_rss_kb < 0 ? std::string("-") : num(r.peak_rss_kb / 1024.0, 4));
   if (r.status != "ok" && !r.note.empty()) o << "  " << r.note;
   o << "\n";
@@ -533,7 +539,8 @@ std::string BenchSummary::csv() const {
       << ',' << field(r.solver) << ',' << r.status << ',' << field(r.stop_reason.empty() ? "-" : r.stop_reason) << ','
       << cell(r.wall_seconds) << ',' << cell(r.process_seconds) << ',' << r.steps << ',' << r.rhs_evals << ','
       << r.jacobian_evals << ',' << cell(r.seconds_per_rhs) << ',' << cell(r.floor_seconds) << ','
-      << cell(r.ratio_to_floor) << ',' << cell(r.accuracy) << ',' << cell(r.loss) << ',' << cell(r.t) << ','
+      << cell(r.ratio_to_floor) << ',' << cell(r.rhs_alone_seconds) << ',' << cell(r.rhs_to_floor) << ','
+      << cell(r.accuracy) << ',' << cell(r.loss) << ',' << cell(r.t) << ','
       << r.peak_rss_kb << ',' << field(r.note.empty() ? "-" : r.note) << "\n";
   }
   return o.str();
@@ -550,7 +557,8 @@ std::string BenchSummary::json() const {
                   {"wall_seconds", number(r.wall_seconds)}, {"process_seconds", number(r.process_seconds)},
                   {"steps", r.steps}, {"rhs_evals", r.rhs_evals}, {"jacobian_evals", r.jacobian_evals},
                   {"seconds_per_rhs", number(r.seconds_per_rhs)}, {"floor_seconds", number(r.floor_seconds)},
-                  {"ratio_to_floor", number(r.ratio_to_floor)}, {"accuracy", number(r.accuracy)},
+                  {"ratio_to_floor", number(r.ratio_to_floor)},
+                  {"rhs_alone_seconds", number(r.rhs_alone_seconds)}, {"rhs_to_floor", number(r.rhs_to_floor)}, {"accuracy", number(r.accuracy)},
                   {"loss", number(r.loss)}, {"t", number(r.t)}, {"peak_rss_kb", r.peak_rss_kb}, {"note", r.note}});
   nlohmann::json j;
   j["rows"] = rs;
@@ -658,6 +666,25 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       pred_note = "accuracy not computed above N = " + std::to_string(o.predict_max_n);
     }
     const Vector* pred_ptr = pred.size() ? &pred : nullptr;
+
+    // One right-hand side alone, at the initial state.
+    double rhs_alone = NAN;
+    {
+      const DiagonalNetwork net(p, c.sign, c.depth);
+      auto time_rhs = [&](const auto& flow) {
+        const Vector z = flow.initial_state();
+        Vector dz(z.size());
+        return median_seconds([&] { flow.derivative(z, dz); }, o.floor_repeats);
+      };
+      if (c.flow == FlowKind::gf) {
+        rhs_alone = time_rhs(GradientFlow(net, c.alpha));
+      } else {
+        FlowOptions fo;
+        fo.kind = FlowKind::wn;
+        fo.ratio = c.ratio;
+        rhs_alone = time_rhs(WeightNormFlow(net, c.alpha, resolve_rates(fo, initial_radius(net, c.alpha))));
+      }
+    }
     const Eigen::Index dim = (c.sign == Sign::positive ? c.N : 2 * c.N) + (c.flow == FlowKind::gf ? 0 : 1);
 
     for (StepperKind k : o.steppers) {
@@ -665,6 +692,8 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       row.c = c;
       row.solver = "wnflow:" + to_string(k);
       row.floor_seconds = floor;
+      row.rhs_alone_seconds = rhs_alone;
+      row.rhs_to_floor = rhs_alone / floor;
       if (k == StepperKind::rosenbrock4 && dim > o.dense_max_dim) {
         row.status = "skipped";
         row.note = "dense Jacobian and LU of dimension " + std::to_string(dim) + " > " + std::to_string(o.dense_max_dim);
@@ -687,9 +716,25 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       row.floor_seconds = floor;
       emit(row);
     };
-    const std::vector<std::string> peer_names{"wnflow-run:auto", "scipy:LSODA", "scipy:RK45", "cvode:BDF"};
+    // (peer key, row name, command before the flow arguments)
+    struct Peer {
+      const char* key;
+      std::string solver;
+      bool available;
+      std::string why;
+      std::vector<std::string> argv;
+    };
+    const std::vector<Peer> peers{
+        {"run", "wnflow-run:auto", run_ok, run_why, {o.paths.wnflow_binary, "run", "--json"}},
+        {"lsoda", "scipy:LSODA", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "LSODA"}},
+        {"rk45", "scipy:RK45", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "RK45"}},
+        {"cvode", "cvode:BDF", cvode_ok, cvode_why, {o.paths.cvode_binary}}};
+    auto wanted = [&](const char* name) {
+      return std::find(o.peer_list.begin(), o.peer_list.end(), name) != o.peer_list.end();
+    };
     if (c.N > o.peer_max_n) {
-      for (const auto& n : peer_names) skipped(n, "peers run up to N = " + std::to_string(o.peer_max_n));
+      for (const auto& pe : peers)
+        if (wanted(pe.key)) skipped(pe.solver, "peers run up to N = " + std::to_string(o.peer_max_n));
       continue;
     }
     TempDir dir;
@@ -697,31 +742,23 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
     write_matrix_csv(a_csv, p.A);
     write_vector_csv(y_csv, p.y);
     const auto args = flow_args(c, o, a_csv, y_csv);
-    auto peer = [&](const std::string& solver, std::vector<std::string> argv) {
+    for (const auto& pe : peers) {
+      if (!wanted(pe.key)) continue;
+      if (!pe.available) {
+        skipped(pe.solver, pe.why);
+        continue;
+      }
+      std::vector<std::string> argv = pe.argv;
       argv.insert(argv.end(), args.begin(), args.end());
       const ProcessResult pr = run_process(argv, dir.path, o.timeout);
       BenchRow row;
       row.c = c;
-      row.solver = solver;
+      row.solver = pe.solver;
       row.floor_seconds = floor;
       peer_row(pr, pred_ptr, o, row);
       if (!std::isnan(row.seconds_per_rhs)) row.ratio_to_floor = row.seconds_per_rhs / floor;
       emit(row);
-    };
-    if (run_ok)
-      peer("wnflow-run:auto", {o.paths.wnflow_binary, "run", "--json"});
-    else
-      skipped("wnflow-run:auto", run_why);
-    for (const std::string method : {"LSODA", "RK45"}) {
-      if (scipy_ok)
-        peer("scipy:" + method, {o.paths.python, o.paths.scipy_script, "--method", method});
-      else
-        skipped("scipy:" + method, scipy_why);
     }
-    if (cvode_ok)
-      peer("cvode:BDF", {o.paths.cvode_binary});
-    else
-      skipped("cvode:BDF", cvode_why);
   }
   out.wall_seconds = seconds_since(start);
   return out;

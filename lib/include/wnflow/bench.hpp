@@ -14,7 +14,10 @@
 //   - wall_seconds is the integration alone (flow construction + integrate), measured in
 //     the child with steady_clock;
 //   - floor_seconds: A*x and Aᵀ*r alone with Eigen (the two products of one right-hand
-//     side), the median of repeated batches; ratio_to_floor = seconds_per_rhs / floor;
+//     side), the median of repeated batches; ratio_to_floor = seconds_per_rhs / floor, where
+//     seconds_per_rhs = wall_seconds / rhs_evals carries all the stepper's work (vector
+//     updates, Jacobians, LU); rhs_alone_seconds is one flow.derivative() timed alone the
+//     same way (at the initial state), rhs_to_floor its ratio to the floor;
 //   - accuracy: |x - x_pred| / |x_pred| with x_pred from gf_limit (GF) or predict_limit (WN),
 //     computed once per case in the parent (cases above predict_max_n get NaN);
 //   - peers: fork/exec with the instance written as CSV to a temporary directory; their
@@ -73,6 +76,7 @@ struct BenchOptions {
   Eigen::Index predict_max_n = 2000;    // accuracy not computed above this N
   int floor_repeats = 21;               // batches for the GEMV floor median
   bool peers = false;
+  std::vector<std::string> peer_list{"run", "lsoda", "rk45", "cvode"};  // which peers
   Eigen::Index peer_max_n = 2000;       // peers skipped above this N
   PeerPaths paths;
 
@@ -89,7 +93,8 @@ struct BenchRow {
   double process_seconds = NAN;  // whole process (peers and wnflow-run rows)
   long steps = -1, rhs_evals = -1, jacobian_evals = -1;
   double seconds_per_rhs = NAN;
-  double floor_seconds = NAN, ratio_to_floor = NAN;
+  double floor_seconds = NAN, ratio_to_floor = NAN;  // wall per rhs / floor (all stepper work)
+  double rhs_alone_seconds = NAN, rhs_to_floor = NAN; // one flow.derivative() timed alone / floor
   double accuracy = NAN;         // |x - x_pred| / |x_pred|
   double loss = NAN, t = NAN;
   long peak_rss_kb = -1;
@@ -115,6 +120,9 @@ std::string bench_table_row(const BenchRow& row);
 
 // The time of A*x plus Aᵀ*r with Eigen alone (seconds, median of `repeats` batches).
 double gemv_floor_seconds(const Matrix& A, int repeats);
+
+// The median time of `work` over `repeats` batches of at least ~2 ms each (seconds per call).
+double median_seconds(const std::function<void()>& work, int repeats);
 
 // Peak resident set of this process (kB).
 long peak_rss_kb();
