@@ -155,7 +155,9 @@ std::string markdown(const Report& report, const std::vector<fs::path>& pngs, co
       // Angle brackets keep a path with spaces one link.
       const std::string link = relative_to(pngs[i], dir);
       const bool bracket = link.find(' ') != std::string::npos;
-      md << "![" << s.title << "](" << (bracket ? "<" + link + ">" : link) << ")\n\n";
+      std::string alt;
+      for (char c : s.title) alt += c == '[' || c == ']' ? std::string("\\") + c : std::string(1, c);
+      md << "![" << alt << "](" << (bracket ? "<" + link + ">" : link) << ")\n\n";
     }
     if (!s.summary.columns().empty()) md << md_table(s.summary.columns(), summary_rows(s.summary)) << "\n";
     md << "Wall time: " << seconds_text(s.wall_seconds) << "\n\n";
