@@ -593,12 +593,19 @@ void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Pane
     // decades of the quantity, written as y_end exp(-2 λ (t - x_end)) so C never overflows.
     const auto panel_cols = column_indices(rows, spec.panels), series_cols = column_indices(rows, spec.series);
     const std::size_t x_col = rows.column(spec.x), y_col = rows.column(y), slope_col = rows.column(spec.slope);
+    std::vector<std::size_t> in_panel;
+    std::copy_if(selected.begin(), selected.end(), std::back_inserter(in_panel),
+                 [&](std::size_t r) { return key_of(rows, r, panel_cols) == panel.key; });
+    std::vector<Key> series_of(in_panel.size());
+    std::transform(in_panel.begin(), in_panel.end(), series_of.begin(),
+                   [&](std::size_t r) { return key_of(rows, r, series_cols); });
     std::size_t slopes = 0;
     for (const Curve& c : panel.curves) {
       if (c.continuation) continue;  // one slope line per series
       double x_end = NAN, y_end = NAN, lambda = NAN, x_min = INFINITY;
-      for (std::size_t r : selected) {
-        if (key_of(rows, r, panel_cols) != panel.key || key_of(rows, r, series_cols) != c.series) continue;
+      for (std::size_t i = 0; i < in_panel.size(); ++i) {
+        if (series_of[i] != c.series) continue;
+        const std::size_t r = in_panel[i];
         const double x = rows.number(r, x_col), v = rows.number(r, y_col);
         lambda = rows.number(r, slope_col);  // the rate of the series (its last row)
         if (!placeable(x, spec.logx) || !placeable(v, spec.logy)) continue;
@@ -692,10 +699,10 @@ std::string build_script(const FigureSpec& spec, const FigureData& d, const Tabl
   }
   gp << "do for [pass = 1:2] {\n"
      << "  if (pass == 1) {\n"
-     << "    set terminal pngcairo noenhanced size " << size << " font 'sans,10'\n"
+     << "    set terminal pngcairo noenhanced size " << size << " font 'sans-serif,10'\n"
      << "    set output png_out\n"
      << "  } else {\n"
-     << "    set terminal svg noenhanced size " << size << " dynamic font 'sans,10' background rgb 'white'\n"
+     << "    set terminal svg noenhanced size " << size << " dynamic font 'sans-serif,10' background rgb 'white'\n"
      << "    set output svg_out\n"
      << "  }\n"
      << "  set multiplot layout " << grid_rows << "," << grid_cols << " title "

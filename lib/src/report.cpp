@@ -224,7 +224,8 @@ std::string html_table(const std::vector<std::string>& header, const std::vector
 // The SVG element of a gnuplot file, ready to sit inside a page next to others: the XML
 // prolog and DOCTYPE (which names an external DTD) removed, and every id (and reference to
 // one) prefixed, since all gnuplot SVGs define the same ids (gpPt0, gnuplot_canvas, ...).
-std::string inline_svg(const std::string& svg, const std::string& prefix, const std::string& source) {
+std::string inline_svg(const std::string& svg, const std::string& prefix, const std::string& source,
+                       const std::string& title) {
   const std::size_t start = svg.find("<svg");
   const std::size_t end = svg.rfind("</svg>");
   if (start == std::string::npos || end == std::string::npos || end < start)
@@ -236,6 +237,10 @@ std::string inline_svg(const std::string& svg, const std::string& prefix, const 
   body = std::regex_replace(body, id_attr, "$1$2" + prefix);
   body = std::regex_replace(body, href_ref, "$1$2#" + prefix);
   body = std::regex_replace(body, url_ref, "url(#" + prefix);
+  // gnuplot titles every image "Gnuplot" (the browser's tooltip); the section title says more.
+  const std::string generic = "<title>Gnuplot</title>";
+  if (const std::size_t t = body.find(generic); t != std::string::npos)
+    body.replace(t, generic.size(), "<title>" + html_escape(title) + "</title>");
   return body;
 }
 
@@ -329,7 +334,9 @@ void write_report(const Report& report, const std::string& dir) {
     const FigureFiles& f = report.sections[i].figure;
     pngs.push_back(locate(f.png, base, "figure"));
     const fs::path svg = locate(f.svg, base, "figure");
-    svgs.push_back(svg.empty() ? std::string() : inline_svg(slurp(svg), "f" + std::to_string(i + 1) + "-", svg.string()));
+    svgs.push_back(svg.empty() ? std::string()
+                               : inline_svg(slurp(svg), "f" + std::to_string(i + 1) + "-", svg.string(),
+                                            report.sections[i].title));
   }
   write_file_atomically((fs::path(dir) / "report.md").string(), markdown(report, pngs, base));
   write_file_atomically((fs::path(dir) / "report.html").string(), html(report, svgs));
