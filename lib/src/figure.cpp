@@ -4,17 +4,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <numeric>
 #include <set>
 #include <sstream>
 #include <system_error>
-#include <thread>
+#include <tuple>
 #include <utility>
 
 #include <gnuplot-iostream.h>
@@ -344,6 +344,7 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
     cells.insert(cells.end(), key.series.begin(), key.series.end());
     cells.push_back(plotted(key.x, spec.logx));
     const bool x_ok = placeable(key.x, spec.logx);
+    std::size_t placed = 0;
     for (std::size_t s = 0; s < stats.size(); ++s) {
       std::vector<double> values;
       for (std::size_t r : members) values.push_back(t.number(r, stat_cols[s]));
@@ -358,23 +359,13 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
       cells.push_back(std::to_string(nan_count));
       // A y column gives a point of the figure when gnuplot can place its median.
       if (std::find(spec.y.begin(), spec.y.end(), stats[s]) != spec.y.end())
-        ++(x_ok && placeable(median, spec.logy) ? d.points : d.skipped);
+        ++(x_ok && placeable(median, spec.logy) ? placed : d.skipped);
     }
     d.table.add_row(cells);
     add_curve(d, key.panel, key.series, d.table.rows() - 1);
+    d.panels.back().valid += placed;
+    d.points += placed;
   }
-  // Valid points per panel (for the "no data" placeholder): recount from the table.
-  const auto median_cols = [&] {
-    std::vector<std::size_t> out;
-    for (const auto& c : spec.y) out.push_back(d.table.column(c + "_median"));
-    return out;
-  }();
-  const std::size_t x_out = d.table.column(spec.x);
-  for (auto& p : d.panels)
-    for (const auto& c : p.curves)
-      for (std::size_t r = c.first; r <= c.last; ++r)
-        for (std::size_t m : median_cols)
-          if (std::isfinite(d.table.number(r, x_out)) && std::isfinite(d.table.number(r, m))) ++p.valid;
   return d;
 }
 
@@ -674,7 +665,7 @@ std::string build_script(const FigureSpec& spec, const FigureData& d, const Tabl
   gp << "set linetype cycle " << std::size(kColours) << "\n"
      << "set style line 100 lc rgb '#dddddd' lw 1\n"
      << "set grid back ls 100\n"
-     << "set key below\n"
+     << "set key below samplen 2\n"
      << "set samples 200\n"
      << "set xlabel " << gp_quote(spec.xlabel.empty() ? display(spec, spec.x) : spec.xlabel) << "\n"
      << "set ylabel "
