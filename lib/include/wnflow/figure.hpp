@@ -28,15 +28,17 @@ struct FigureSpec {
   bool logx = false, logy = false;
   std::vector<std::string> series;  // columns whose values tell curves apart (label "v1 v2")
   std::vector<std::string> panels;  // columns whose values split the figure into panels
-  // lines: columns drawn as lines through the medians (no points), e.g. a prediction
-  // overlaid on measured points; labelled "<column> (predicted)" unless named in labels.
+  // lines: columns drawn as dashed lines through the medians (no points) in the series'
+  // colour, e.g. a prediction overlaid on measured points; the key shows each style once,
+  // labelled "<column> (predicted)" unless named in labels.
   std::vector<std::string> curves;
   std::map<std::string, std::string> labels;  // display names of columns (legend, axes)
   // heatmap: the column tested and the bar; rows with z NaN count as failures.
   std::string z;
   double success_below = 1e-3;
-  // trajectory: a column holding a rate λ per series; the predicted decay C exp(-2 λ t) is
-  // drawn dashed through the series' last point, over six decades of the quantity.
+  // trajectory: a column holding a rate λ per series (read from its last row); the predicted
+  // decay C exp(-2 λ t) is drawn dashed through the series' last drawable point, over six
+  // decades of the quantity clipped to the series' x span; none where λ is NaN or <= 0.
   std::string slope;
   // Only rows whose column equals one of the listed texts take part (all conditions hold).
   std::map<std::string, std::vector<std::string>> where;
