@@ -3,13 +3,14 @@
 // WeightNormFlow from the wnflow library), with the same tolerances, horizon and stop as
 // wnflow: after every internal step, stop when the loss is <= max(loss_tol, rounding floor).
 // A benchmark-only program, built with -DWNFLOW_BENCH_CVODE=ON; the library does not depend
-// on SUNDIALS. Prints one JSON object (wall_seconds of the solve, steps, rhs_evals,
+// on SUNDIALS. Prints one JSON object (wall_seconds and cpu_seconds of the solve, steps, rhs_evals,
 // jacobian_evals, x, t, loss, converged, stop_reason); the caller times the whole process.
 //
 // usage: wnflow_cvode_peer --a A.csv --y y.csv [--sign positive|signed] [--flow gf|wn]
 //        [--depth L] [--alpha a] [--ratio q] [--rtol r] [--atol a] [--t-max T] [--loss-tol e]
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cvode/cvode.h>
 #include <iostream>
 #include <map>
@@ -54,10 +55,17 @@ int cv_jac(sunrealtype, N_Vector y, N_Vector, SUNMatrix J, void* data, N_Vector,
   return Jm.allFinite() ? 0 : 1;
 }
 
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 template <class Flow>
 int solve(const Flow& flow, const wnflow::DiagonalNetwork& net, double rtol, double atol, double t_max,
           double loss_tol) {
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_now();
   System sys;
   sys.n = long(flow.dimension());
   sys.rhs = [&](const Eigen::Map<const Vector>& y, Eigen::Map<Vector>& d) { flow.derivative(y, d); };
@@ -101,6 +109,7 @@ int solve(const Flow& flow, const wnflow::DiagonalNetwork& net, double rtol, dou
     if (flag == CV_TSTOP_RETURN) break;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = cpu_now() - cpu_start;
   long steps = 0, nfe = 0, nje = 0, nfels = 0;
   CVodeGetNumSteps(mem, &steps);
   CVodeGetNumRhsEvals(mem, &nfe);
@@ -109,6 +118,7 @@ int solve(const Flow& flow, const wnflow::DiagonalNetwork& net, double rtol, dou
   const Vector x = net.x_of_w(flow.weights(ym));
   nlohmann::json j;
   j["wall_seconds"] = wall;
+  j["cpu_seconds"] = cpu;
   j["steps"] = steps;
   j["rhs_evals"] = nfe + nfels;
   j["jacobian_evals"] = nje;

@@ -4,7 +4,7 @@ if (!exists("dat")) dat = 'perf_vs_n.dat'
 if (!exists("out")) out = 'time_vs_n'
 set logscale xy
 set xlabel 'N (M = N/4)'
-set ylabel 'time per flow, median over cases [s]'
+set ylabel 'CPU time per flow, median over cases [s]'
 set key top left
 set grid
 set datafile missing 'nan'

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Summaries of `wnflow bench --csv` output for docs/performance.md and the figure.
+Times are CPU seconds (cpu_seconds, process_cpu_seconds: robust on a shared machine) where the
+row has them, wall seconds otherwise; whole-process ratios are given in both.
 
 usage: summarize.py bench.csv [more.csv ...] --dat perf_vs_n.dat > summary.md
 
@@ -24,6 +26,11 @@ def f(x):
         return v if math.isfinite(v) else math.nan
     except ValueError:
         return math.nan
+
+
+def cpu(r, proc=False):
+    v = f(r["process_cpu_seconds" if proc else "cpu_seconds"]) if ("cpu_seconds" in r) else math.nan
+    return v if not math.isnan(v) else f(r["process_seconds" if proc else "wall_seconds"])
 
 
 def med(v):
@@ -57,29 +64,32 @@ def main():
         c = cases[k]
         ok = {s: r for s, r in c.items() if r["status"] == "ok"}
         wn = {s: r for s, r in ok.items() if s.startswith("wnflow:")}
-        best = min(wn.values(), key=lambda r: f(r["wall_seconds"])) if wn else None
+        best = min(wn.values(), key=cpu) if wn else None
         N = k[1]
         if best:
-            series["best"][N].append(f(best["wall_seconds"]))
+            series["best"][N].append(cpu(best))
         if "wnflow:auto" in ok:
-            series["auto"][N].append(f(ok["wnflow:auto"]["wall_seconds"]))
+            series["auto"][N].append(cpu(ok["wnflow:auto"]))
         if "wnflow-run:auto" in ok:
-            series["run"][N].append(f(ok["wnflow-run:auto"]["process_seconds"]))
+            series["run"][N].append(cpu(ok["wnflow-run:auto"], True))
         if "cvode:BDF" in ok:
-            series["cvode"][N].append(f(ok["cvode:BDF"]["wall_seconds"]))
+            series["cvode"][N].append(cpu(ok["cvode:BDF"]))
         if "scipy:LSODA" in ok:
-            series["lsoda"][N].append(f(ok["scipy:LSODA"]["wall_seconds"]))
-            series["lsoda_proc"][N].append(f(ok["scipy:LSODA"]["process_seconds"]))
+            series["lsoda"][N].append(cpu(ok["scipy:LSODA"]))
+            series["lsoda_proc"][N].append(cpu(ok["scipy:LSODA"], True))
         t = {"case": k, "best": best["solver"][7:] if best else None,
-             "best_s": f(best["wall_seconds"]) if best else math.nan,
-             "auto_best": f(ok["wnflow:auto"]["wall_seconds"]) / f(best["wall_seconds"]) if best and "wnflow:auto" in ok else math.nan,
-             "lsoda_run": f(ok["scipy:LSODA"]["process_seconds"]) / f(ok["wnflow-run:auto"]["process_seconds"])
+             "best_s": cpu(best) if best else math.nan,
+             "auto_best": cpu(ok["wnflow:auto"]) / cpu(best) if best and "wnflow:auto" in ok else math.nan,
+             "lsoda_run": cpu(ok["scipy:LSODA"], True) / cpu(ok["wnflow-run:auto"], True)
              if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
-             "cvode_best": f(ok["cvode:BDF"]["wall_seconds"]) / f(best["wall_seconds"]) if best and "cvode:BDF" in ok else math.nan,
+             "lsoda_run_wall": f(ok["scipy:LSODA"]["process_seconds"]) / f(ok["wnflow-run:auto"]["process_seconds"])
+             if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
+             "cvode_best": cpu(ok["cvode:BDF"]) / cpu(best) if best and "cvode:BDF" in ok else math.nan,
              "floor": f(best["ratio_to_floor"]) if best else math.nan,
              "acc": f(best["accuracy"]) if best else math.nan,
              "auto_status": c.get("wnflow:auto", {}).get("status", "–")}
         targets.append(t)
+    print("Medians over the cases where that solver converged (CPU seconds).\n")
     print("| N | cases | wnflow auto | best stepper | `wnflow run` (process) | CVODE | SciPy LSODA (solve) | SciPy LSODA (process) |")
     print("|---|---|---|---|---|---|---|---|")
     for N in Ns:
@@ -87,17 +97,17 @@ def main():
         print(f"| {N} | {n} | " + " | ".join(fmt(med(series[s][N])) + " s" for s in
                                               ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + " |")
     print()
-    print("| case | best stepper | best s | auto/best | LSODA/`run` (process) | CVODE/best | best s/rhs ÷ floor | accuracy |")
+    print("| case | best stepper | best CPU s | auto/best | LSODA/`run` process CPU (wall) | CVODE/best | best s/rhs ÷ floor | accuracy |")
     print("|---|---|---|---|---|---|---|---|")
     for t in targets:
         s, N, L, al, fl = t["case"]
         name = f"{'P+' if s == 'positive' else 'P±'} N={N} L={L} α={al:g} {fl}"
         ab = fmt(t["auto_best"]) if not math.isnan(t["auto_best"]) else f"auto {t['auto_status']}"
-        print(f"| {name} | {t['best'] or '–'} | {fmt(t['best_s'])} | {ab} | {fmt(t['lsoda_run'])} | "
+        print(f"| {name} | {t['best'] or '–'} | {fmt(t['best_s'])} | {ab} | {fmt(t['lsoda_run'])} ({fmt(t['lsoda_run_wall'])}) | "
               f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} | {fmt(t['acc'], 2)} |")
     if a.dat:
         with open(a.dat, "w") as out:
-            out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, seconds)\n")
+            out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, CPU seconds)\n")
             for N in Ns:
                 out.write(f"{N} " + " ".join(f"{med(series[s][N]):.6g}" for s in
                                              ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + "\n")

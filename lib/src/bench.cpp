@@ -130,7 +130,7 @@ std::vector<BenchCase> bench_cases(const BenchOptions& o) {
 
 std::vector<std::string> bench_csv_columns() {
   return {"sign", "N", "M", "s", "L", "alpha", "flow", "ratio", "solver", "status", "stop_reason",
-          "wall_seconds", "process_seconds", "steps", "rhs_evals", "jacobian_evals", "seconds_per_rhs",
+          "wall_seconds", "process_seconds", "cpu_seconds", "process_cpu_seconds", "steps", "rhs_evals", "jacobian_evals", "seconds_per_rhs",
           "floor_seconds", "ratio_to_floor", "rhs_alone_seconds", "rhs_to_floor", "accuracy", "loss", "t", "peak_rss_kb", "note"};
 }
 
@@ -174,18 +174,29 @@ namespace {
 struct ChildResult {
   int status = 0;  // 0 ok, 1 failed (exception), 2 not usable
   int stop_reason = 0;
-  double wall = NAN, loss = NAN, t = NAN, accuracy = NAN;
+  double wall = NAN, cpu = NAN, loss = NAN, t = NAN, accuracy = NAN;
   long steps = -1, rhs = -1, jac = -1;
   char message[256] = {0};
 };
 
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+double cpu_of(const rusage& u) {
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 template <class Flow>
 ChildResult integrate_flow(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io,
-                           const Vector* prediction, Clock::time_point start) {
+                           const Vector* prediction, Clock::time_point start, double cpu_start) {
   Vector state = flow.initial_state();
   const IntegrateSummary s = integrate(flow, state, io);
   ChildResult r;
   r.wall = std::chrono::duration<double>(Clock::now() - start).count();
+  r.cpu = cpu_now() - cpu_start;
   r.stop_reason = int(s.stop_reason);
   r.status = s.usable() ? 0 : 2;
   r.loss = s.loss;
@@ -204,13 +215,14 @@ ChildResult integrate_flow(const Flow& flow, const DiagonalNetwork& net, const I
 ChildResult run_in_child(const Problem& p, const BenchCase& c, const IntegrateOptions& io, const Vector* pred) {
   try {
     const auto start = Clock::now();
+    const double cpu_start = cpu_now();
     const DiagonalNetwork net(p, c.sign, c.depth);
-    if (c.flow == FlowKind::gf) return integrate_flow(GradientFlow(net, c.alpha), net, io, pred, start);
+    if (c.flow == FlowKind::gf) return integrate_flow(GradientFlow(net, c.alpha), net, io, pred, start, cpu_start);
     FlowOptions fo;
     fo.kind = FlowKind::wn;
     fo.ratio = c.ratio;
     const WeightNormFlow flow(net, c.alpha, resolve_rates(fo, initial_radius(net, c.alpha)));
-    return integrate_flow(flow, net, io, pred, start);
+    return integrate_flow(flow, net, io, pred, start, cpu_start);
   } catch (const std::exception& e) {
     ChildResult r;
     r.status = 1;
@@ -291,6 +303,7 @@ void wnflow_row(const Problem& p, const BenchCase& c, StepperKind stepper, const
     return;
   }
   row.wall_seconds = r.wall;
+  row.cpu_seconds = r.cpu;
   row.steps = r.steps;
   row.rhs_evals = r.rhs;
   row.jacobian_evals = r.jac;
@@ -306,14 +319,14 @@ void wnflow_row(const Problem& p, const BenchCase& c, StepperKind stepper, const
   const bool converged = StopReason(r.stop_reason) == StopReason::loss_tol ||
                          StopReason(r.stop_reason) == StopReason::loss_floor;
   row.status = r.status == 2 ? "failed" : converged ? "ok" : "not_converged";
-  if (r.rhs > 0) row.seconds_per_rhs = r.wall / double(r.rhs);
+  if (r.rhs > 0) row.seconds_per_rhs = r.cpu / double(r.rhs);
 }
 
 // ------------------------------------------------------------------ peers (fork/exec)
 struct ProcessResult {
   bool started = false, timed_out = false;
   int exit_code = -1;
-  double seconds = NAN;
+  double seconds = NAN, cpu_seconds = NAN;
   long peak_rss_kb = -1;
   std::string out, err;
 };
@@ -360,6 +373,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   res.seconds = seconds_since(t0);
+  res.cpu_seconds = cpu_of(u);
   res.peak_rss_kb = u.ru_maxrss;
   if (WIFEXITED(wstatus)) res.exit_code = WEXITSTATUS(wstatus);
   res.out = read_text(out_path);
@@ -376,6 +390,7 @@ std::string first_line(const std::string& s) {
 // Fills a peer row from a process that printed one JSON object.
 void peer_row(const ProcessResult& pr, const Vector* pred, const BenchOptions& o, BenchRow& row) {
   row.process_seconds = pr.seconds;
+  row.process_cpu_seconds = pr.cpu_seconds;
   row.peak_rss_kb = pr.peak_rss_kb;
   if (!pr.started) {
     row.status = "skipped";
@@ -398,13 +413,15 @@ void peer_row(const ProcessResult& pr, const Vector* pred, const BenchOptions& o
   auto get_long = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<long>() : -1L; };
   auto get_double = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : NAN; };
   row.wall_seconds = get_double("wall_seconds");
+  row.cpu_seconds = get_double("cpu_seconds");
   row.steps = get_long("steps");
   row.rhs_evals = get_long("rhs_evals");
   row.jacobian_evals = get_long("jacobian_evals");
   row.loss = get_double("loss");
   row.t = get_double("t");
   row.stop_reason = j.value("stop_reason", std::string());
-  if (row.rhs_evals > 0) row.seconds_per_rhs = row.wall_seconds / double(row.rhs_evals);
+  if (row.rhs_evals > 0)
+    row.seconds_per_rhs = (std::isnan(row.cpu_seconds) ? row.wall_seconds : row.cpu_seconds) / double(row.rhs_evals);
   if (j.contains("x") && pred && pred->size() > 0) {
     const auto& xs = j["x"];
     if (xs.is_array() && Eigen::Index(xs.size()) == pred->size()) {
@@ -508,7 +525,7 @@ std::string machine_description() {
 std::string bench_table_header() {
   std::ostringstream o;
   o << std::left << std::setw(44) << "case" << std::setw(30) << "solver" << std::setw(14) << "status" << std::right
-    << std::setw(10) << "wall s" << std::setw(10) << "proc s" << std::setw(9) << "steps" << std::setw(9) << "rhs"
+    << std::setw(10) << "wall s" << std::setw(10) << "cpu s" << std::setw(10) << "proc s" << std::setw(9) << "steps" << std::setw(9) << "rhs"
     << std::setw(7) << "jac" << std::setw(11) << "s/rhs" << std::setw(9) << "/floor" << std::setw(9) << "rhs/fl" << std::setw(10) << "accuracy"
     << std::setw(10) << "RSS MB" << "\n";
   return o.str();
@@ -519,7 +536,8 @@ std::string bench_table_row(const BenchRow& r) {
   auto count = [](long v) { return v < 0 ? std::string("-") : std::to_string(v); };
   std::string label = r.c.label();
   o << std::left << std::setw(44) << label << std::setw(30) << r.solver << std::setw(14) << r.status << std::right
-    << std::setw(10) << num(r.wall_seconds, 3) << std::setw(10) << num(r.process_seconds, 3) << std::setw(9)
+    << std::setw(10) << num(r.wall_seconds, 3) << std::setw(10) << num(r.cpu_seconds, 3) << std::setw(10)
+    << num(r.process_seconds, 3) << std::setw(9)
     << count(r.steps) << std::setw(9) << count(r.rhs_evals) << std::setw(7) << count(r.jacobian_evals)
     << std::setw(11) << num(r.seconds_per_rhs, 3) << std::setw(9) << num(r.ratio_to_floor, 3) << std::setw(9) << num(r.rhs_to_floor, 3) << std::setw(10)
     << num(r.accuracy, 2) << std::setw(10) << (r.peak_rss_kb < 0 ? std::string("-") : num(r.peak_rss_kb / 1024.0, 4));
@@ -537,7 +555,8 @@ std::string BenchSummary::csv() const {
     o << sign_ascii(r.c.sign) << ',' << r.c.N << ',' << r.c.M << ',' << r.c.sparsity << ',' << r.c.depth << ','
       << cell(r.c.alpha) << ',' << to_string(r.c.flow) << ',' << (r.c.flow == FlowKind::gf ? "nan" : cell(r.c.ratio))
       << ',' << field(r.solver) << ',' << r.status << ',' << field(r.stop_reason.empty() ? "-" : r.stop_reason) << ','
-      << cell(r.wall_seconds) << ',' << cell(r.process_seconds) << ',' << r.steps << ',' << r.rhs_evals << ','
+      << cell(r.wall_seconds) << ',' << cell(r.process_seconds) << ',' << cell(r.cpu_seconds) << ','
+      << cell(r.process_cpu_seconds) << ',' << r.steps << ',' << r.rhs_evals << ','
       << r.jacobian_evals << ',' << cell(r.seconds_per_rhs) << ',' << cell(r.floor_seconds) << ','
       << cell(r.ratio_to_floor) << ',' << cell(r.rhs_alone_seconds) << ',' << cell(r.rhs_to_floor) << ','
       << cell(r.accuracy) << ',' << cell(r.loss) << ',' << cell(r.t) << ','
@@ -555,6 +574,7 @@ std::string BenchSummary::json() const {
                   {"ratio", r.c.flow == FlowKind::gf ? nlohmann::json(nullptr) : nlohmann::json(r.c.ratio)},
                   {"solver", r.solver}, {"status", r.status}, {"stop_reason", r.stop_reason},
                   {"wall_seconds", number(r.wall_seconds)}, {"process_seconds", number(r.process_seconds)},
+                  {"cpu_seconds", number(r.cpu_seconds)}, {"process_cpu_seconds", number(r.process_cpu_seconds)},
                   {"steps", r.steps}, {"rhs_evals", r.rhs_evals}, {"jacobian_evals", r.jacobian_evals},
                   {"seconds_per_rhs", number(r.seconds_per_rhs)}, {"floor_seconds", number(r.floor_seconds)},
                   {"ratio_to_floor", number(r.ratio_to_floor)},
@@ -580,7 +600,7 @@ std::string BenchSummary::report(bool with_table) const {
     for (const auto& r : rows) o << bench_table_row(r);
   }
   // Per case: the best wnflow stepper, auto against it, and the peers against wnflow.
-  o << "\nper case (wall = integration alone; process = whole process):\n";
+  o << "\nper case (CPU seconds unless marked; best = the wnflow stepper with the least CPU time):\n";
   std::map<std::string, std::vector<const BenchRow*>> by_case;
   std::vector<std::string> order;
   for (const auto& r : rows) {
@@ -593,7 +613,7 @@ std::string BenchSummary::report(bool with_table) const {
     for (const BenchRow* r : by_case[k]) {
       if (r->status != "ok") continue;
       if (r->solver.rfind("wnflow:", 0) == 0) {
-        if (!best || r->wall_seconds < best->wall_seconds) best = r;
+        if (!best || r->cpu_seconds < best->cpu_seconds) best = r;
         if (r->solver == "wnflow:auto") autor = r;
       }
       if (r->solver == "wnflow-run:auto") run = r;
@@ -605,11 +625,13 @@ std::string BenchSummary::report(bool with_table) const {
       o << "no wnflow stepper converged\n";
       continue;
     }
-    o << "best " << best->solver.substr(7) << " " << num(best->wall_seconds, 3) << " s";
-    if (autor) o << ", auto/best " << num(autor->wall_seconds / best->wall_seconds, 3);
+    o << "best " << best->solver.substr(7) << " " << num(best->cpu_seconds, 3) << " s";
+    if (autor) o << ", auto/best " << num(autor->cpu_seconds / best->cpu_seconds, 3);
     else o << ", auto did not converge";
-    if (run && lsoda) o << ", SciPy LSODA/wnflow run (whole process) " << num(lsoda->process_seconds / run->process_seconds, 3);
-    if (cvode) o << ", CVODE/best (solve) " << num(cvode->wall_seconds / best->wall_seconds, 3);
+    if (run && lsoda)
+      o << ", SciPy LSODA/wnflow run (whole process) " << num(lsoda->process_cpu_seconds / run->process_cpu_seconds, 3)
+        << " CPU, " << num(lsoda->process_seconds / run->process_seconds, 3) << " wall";
+    if (cvode) o << ", CVODE/best (solve, CPU) " << num(cvode->cpu_seconds / best->cpu_seconds, 3);
     o << "\n";
   }
   o << "bench wall time: " << num(wall_seconds, 4) << " s\n";

@@ -12,7 +12,8 @@
 //     includes the pages inherited at fork (A and the instance: the floor of any process
 //     that holds the problem);
 //   - wall_seconds is the integration alone (flow construction + integrate), measured in
-//     the child with steady_clock;
+//     the child with steady_clock, cpu_seconds the same span in CPU time
+//     (CLOCK_PROCESS_CPUTIME_ID); seconds_per_rhs = cpu_seconds / rhs_evals;
 //   - floor_seconds: A*x and Aᵀ*r alone with Eigen (the two products of one right-hand
 //     side), the median of repeated batches; ratio_to_floor = seconds_per_rhs / floor, where
 //     seconds_per_rhs = wall_seconds / rhs_evals carries all the stepper's work (vector
@@ -91,6 +92,9 @@ struct BenchRow {
   std::string stop_reason, note;
   double wall_seconds = NAN;     // integration alone (wnflow rows) or the peer's own solve call
   double process_seconds = NAN;  // whole process (peers and wnflow-run rows)
+  // CPU time (user + system) of the same two spans: on a shared machine the honest measure of
+  // work, as wall time includes waiting for a core. seconds_per_rhs uses cpu_seconds.
+  double cpu_seconds = NAN, process_cpu_seconds = NAN;
   long steps = -1, rhs_evals = -1, jacobian_evals = -1;
   double seconds_per_rhs = NAN;
   double floor_seconds = NAN, ratio_to_floor = NAN;  // wall per rhs / floor (all stepper work)
