@@ -43,6 +43,7 @@ std::vector<double> default_step_grid() {
 }
 
 void DiscreteOptions::validate() const {
+  if (max_stalled_tries < 0) throw InputError("max_stalled_tries must be >= 0, got " + std::to_string(max_stalled_tries));
   if (depth < 2) throw InputError("depth must be at least 2, got " + std::to_string(depth));
   require_positive_finite(alpha, "alpha");
   if (!(step >= 0.0) || !std::isfinite(step))
@@ -222,11 +223,16 @@ DiscreteSummary run_discrete(const Problem& problem, const DiscreteOptions& o) {
     std::sort(grid.begin(), grid.end(), std::greater<double>());
     std::vector<double> tried;
     // Largest first: the first step that reaches loss_tol is the answer. Any other outcome
-    // (diverged, or out of iterations, e.g. a bounded oscillation) moves on to a smaller step.
+    // (diverged, or out of iterations, e.g. a bounded oscillation) moves on to a smaller step,
+    // except that after max_stalled_tries tries in a row that ran out of iterations without
+    // diverging the search stops: a smaller step then only needs more iterations.
+    int stalled = 0;
     for (double h : grid) {
       out = run_fixed(net, o, h);
       tried.push_back(h);
       if (out.converged) break;
+      stalled = out.stop == DiscreteStop::max_iterations ? stalled + 1 : 0;
+      if (o.max_stalled_tries > 0 && stalled >= o.max_stalled_tries) break;
     }
     out.tried_steps = tried;
     out.searched = true;

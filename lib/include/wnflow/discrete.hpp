@@ -31,6 +31,9 @@ struct DiscreteOptions {
   long max_iterations = 200000;
   double loss_tol = 1e-20;
   double divergence_factor = 1e6;   // loss > this x initial loss, or non-finite: diverged
+  // Search: stop after this many consecutive steps that ran out of iterations without
+  // diverging (0: try the whole grid).
+  int max_stalled_tries = 2;
 
   // InputError naming the option.
   void validate() const;

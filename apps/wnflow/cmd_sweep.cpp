@@ -1,0 +1,49 @@
+// wnflow sweep: run one experiment config (a grid of cells) and draw its figures.
+// Exit codes: 0 done, 2 bad input (config, output directory; before any cell runs),
+// 3 numerical failure (a figure could not be drawn), 130 interrupted (rerun to resume).
+#include <iostream>
+#include <memory>
+#include <wnflow/errors.hpp>
+#include <wnflow/sweep.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "sweep_support.hpp"
+
+namespace wnflow::app {
+
+namespace {
+struct SweepArgs {
+  std::string config, out = "wnflow-sweep", threads = "0", max_cells;
+  bool quick = false, no_figures = false;
+};
+
+Action add_sweep(CLI::App& cmd) {
+  auto a = std::make_shared<SweepArgs>();
+  cmd.add_option("--config", a->config, "experiment config (JSON; see docs/experiments.md)")->required();
+  cmd.add_option("--out", a->out, "output directory (created if missing)")->capture_default_str();
+  cmd.add_flag("--quick", a->quick, "apply the config's \"quick\" patch (a smaller grid)");
+  cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")->capture_default_str();
+  cmd.add_option("--max-cells", a->max_cells, "stop after this many new cells (resume later)");
+  cmd.add_flag("--no-figures", a->no_figures, "write the CSV only");
+  cmd.footer(
+      "Outputs in --out: <name>.csv (rows in grid order), <name>.journal.csv (cells as they finish; a rerun\n"
+      "resumes from it), figures/<figure>.{png,svg,csv,gp}. Ctrl-C stops scheduling cells and keeps the\n"
+      "finished ones (exit 130); rerun the same command to resume.");
+  return [a]() -> int {
+    const Experiment e = read_experiment(a->config, a->quick);
+    SweepRun run;
+    run.out_dir = prepare_output_dir(a->out, "--out");
+    run.threads = parse_int_at_least(a->threads, "--threads", 0);
+    if (!a->max_cells.empty()) run.max_cells = parse_int_at_least(a->max_cells, "--max-cells", 0);
+    run.figures = !a->no_figures;
+    const ExperimentOutcome outcome = run_experiment(e, run);
+    return outcome.interrupted ? 130 : ok;
+  };
+}
+
+const Registration registration{"sweep", "run one experiment config: a grid of cells in parallel, resumable, with figures",
+                                50, add_sweep};
+}  // namespace
+
+}  // namespace wnflow::app

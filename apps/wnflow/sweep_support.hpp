@@ -1,0 +1,37 @@
+#pragma once
+// What `sweep` and `reproduce` share: the output directory check, the interrupt flag set by
+// SIGINT/SIGTERM, and one experiment run end to end (cells, then figures).
+#include <atomic>
+#include <string>
+#include <vector>
+#include <wnflow/experiment.hpp>
+#include <wnflow/figure.hpp>
+#include <wnflow/sweep.hpp>
+
+namespace wnflow::app {
+
+// Creates dir (and its parents) if missing and checks that a file can be written in it;
+// InputError naming the option otherwise. Returns the directory path.
+std::string prepare_output_dir(const std::string& dir, const std::string& option);
+
+// The first SIGINT/SIGTERM sets the flag (running cells finish and are journaled); a second
+// one kills the process as usual. Installed by run_experiment.
+const std::atomic<bool>& interrupt_flag();
+
+struct SweepRun {
+  std::string out_dir;
+  int threads = 0;
+  long max_cells = -1;
+  bool figures = true;
+  bool progress = true;
+};
+
+struct ExperimentOutcome {
+  SweepSummary sweep;
+  std::vector<FigureFiles> figures;
+  bool interrupted = false;
+};
+
+ExperimentOutcome run_experiment(const Experiment& e, const SweepRun& run);
+
+}  // namespace wnflow::app
