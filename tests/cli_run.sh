@@ -57,8 +57,10 @@ rows = open(sys.argv[2]).read().strip().split("\n")[1:]
 assert len(rows) > 10
 PY
 fi
-# t_max reached above loss-tol: the state is printed, flagged, with a warning.
-if run_ok run $A --t-max 0.01 --json; then
+# t_max reached above loss-tol: a failure (above), or with --allow-unconverged the state,
+# flagged, with a warning.
+expect_error 3 "no convergence" -- run $A --t-max 0.01 --json
+if run_ok run $A --t-max 0.01 --json --allow-unconverged; then
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["converged"] is False and d["stop_reason"] == "t_max"' "$tmp/out" || fails=$((fails + 1))
   grep -q "warning" "$tmp/err" || { echo "FAIL: no warning for an unconverged run"; fails=$((fails + 1)); }
 fi

@@ -2,6 +2,7 @@
 // GF: the T1 dual solution X_L(α). WN and classic WN: X_L(β) at the root β of the α_eff
 // equation (T3); every root found in the scan is listed.
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -57,6 +58,13 @@ Action add_predict(CLI::App& cmd) {
     po.scan_points = parse_int_at_least(a->scan_points, "--scan-points", 2);
     po.bracket_decades_below = parse_double(a->bracket_below, "--bracket-below");
     po.bracket_decades_above = parse_double(a->bracket_above, "--bracket-above");
+    if (po.scan_points > 100000) throw InputError("--scan-points is too large: " + a->scan_points + " (at most 100000)");
+    // The scan runs over beta in [alpha / 10^below, alpha * 10^above]: both ends must be normal doubles.
+    const double lo = std::log10(fo.alpha) - po.bracket_decades_below, hi = std::log10(fo.alpha) + po.bracket_decades_above;
+    if (po.bracket_decades_below >= 0 && !(lo >= -300))
+      throw InputError("--bracket-below " + a->bracket_below + ": alpha / 10^this underflows the double range");
+    if (po.bracket_decades_above >= 0 && !(hi <= 300))
+      throw InputError("--bracket-above " + a->bracket_above + ": alpha * 10^this overflows the double range");
     Sign sign;
     const Problem problem = a->problem.load(sign);
     fo.sign = sign;

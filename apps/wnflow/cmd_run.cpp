@@ -1,4 +1,6 @@
 // wnflow run: one flow to its limit, a readable summary or one JSON object.
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <memory>
@@ -19,7 +21,7 @@ struct RunArgs {
   std::string rtol = "1e-10", atol = "1e-12", t_max = "1e8", loss_tol = "1e-20", max_steps = "20000000";
   std::string samples_per_decade = "10", first_sample = "1e-2";
   std::string trajectory;
-  bool json = false, require_convergence = false;
+  bool json = false, require_convergence = false, allow_unconverged = false;
 };
 
 nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
@@ -71,7 +73,10 @@ Action add_run(CLI::App& cmd) {
   cmd.add_option("--trajectory", a->trajectory, "write the observed trajectory to this CSV file");
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
   cmd.add_flag("--require-convergence", a->require_convergence,
-               "treat reaching --t-max above --loss-tol as a failure (exit 3, nothing printed)");
+               "reaching --t-max above --loss-tol is a failure (exit 3, nothing printed): the default");
+  cmd.add_flag("--allow-unconverged", a->allow_unconverged,
+               "print the state at --t-max (flagged converged = false, a warning on stderr) instead of failing");
+  cmd.get_option("--require-convergence")->excludes(cmd.get_option("--allow-unconverged"));
 
   return [a]() -> int {
     FlowOptions fo = a->flow.parse();
@@ -85,6 +90,12 @@ Action add_run(CLI::App& cmd) {
     io.first_sample = parse_double(a->first_sample, "--first-sample");
     io.samples_per_decade = parse_int_at_least(a->samples_per_decade, "--samples-per-decade", 1);
     io.validate();
+    if (io.rtol >= 1.0) throw InputError("--rtol must be below 1, got " + a->rtol);
+    // Every observation is kept in memory: bound their number before integrating.
+    const double decades = std::max(0.0, std::log10(io.t_max / io.first_sample));
+    if (decades * io.samples_per_decade > 1e6)
+      throw InputError("--samples-per-decade " + a->samples_per_decade + " over " + format_number(decades) +
+                       " decades (--first-sample to --t-max) is more than 1e6 observations");
     if (!a->trajectory.empty()) require_writable(a->trajectory, "--trajectory");
     Sign sign;
     Problem problem = a->problem.load(sign);
@@ -98,7 +109,7 @@ Action add_run(CLI::App& cmd) {
       // unless the caller asked for a limit or nothing.
       std::ostringstream msg;
       msg << "no convergence: loss " << r.loss << " > loss-tol " << r.integrate.loss_tol << " at t-max = " << r.summary.t;
-      if (a->require_convergence) throw NumericalError(msg.str());
+      if (!a->allow_unconverged) throw NumericalError(msg.str() + " (--allow-unconverged prints that state)");
       std::cerr << "wnflow: warning: " << msg.str() << "; the result is the state at t-max, not the limit\n";
     }
     if (!a->trajectory.empty()) write_file_atomically(a->trajectory, trajectory_csv(r));

@@ -1,6 +1,12 @@
 #include "common.hpp"
 
+#include <Eigen/Cholesky>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <unistd.h>
 #include <wnflow/csv.hpp>
@@ -21,6 +27,20 @@ void ProblemArgs::add_to(CLI::App& c) {
   c.add_option("--sign", sign, "positive (x = w^L) or signed (x = u^L - v^L)")->capture_default_str();
 }
 
+namespace {
+// Every command needs A of full row rank: the flows project onto null(A) with a Cholesky of
+// A A^T (the same test as NullSpaceProjector), and a rank-deficient A either makes the LP
+// infeasible (y outside range(A)) or leaves a redundant equation. `what` names the input.
+void require_full_row_rank(const Matrix& A, const std::string& what) {
+  if (A.rows() > A.cols())
+    throw InputError(what + " has " + std::to_string(A.rows()) + " rows but only " + std::to_string(A.cols()) +
+                     " columns: A must have full row rank (M <= N)");
+  const Matrix aat = A * A.transpose();
+  if (Eigen::LLT<Matrix>(aat).info() != Eigen::Success)
+    throw InputError(what + " does not have full row rank (A A^T is not positive definite)");
+}
+}  // namespace
+
 Problem ProblemArgs::load(Sign& sign_out) const {
   sign_out = parse_sign(sign);
   const bool from_files = !a_file.empty() || !y_file.empty();
@@ -35,19 +55,28 @@ Problem ProblemArgs::load(Sign& sign_out) const {
     p.A = read_matrix_csv(a_file, "A");
     p.y = read_vector_csv(y_file, "y");
     if (!xstar_file.empty()) p.x_star = read_vector_csv(xstar_file, "x*");
-    validate(p);
+    try {
+      validate(p);
+    } catch (const InputError& e) {
+      throw InputError(std::string(e.what()) + " (--a " + a_file + ", --y " + y_file +
+                       (xstar_file.empty() ? "" : ", --xstar " + xstar_file) + ")");
+    }
+    require_full_row_rank(p.A, "A file '" + a_file + "'");
     return p;
   }
   InstanceSpec spec;
   spec.N = parse_int_at_least(n, "--n", 1);
   spec.M = parse_int_at_least(m, "--m", 1);
   spec.sparsity = parse_int_at_least(sparsity, "--sparsity", 0);
+  if (double(spec.N) * double(spec.M) > 2e8)
+    throw InputError("--n " + n + " by --m " + m + " is too large: A would have more than 2e8 entries");
   const long s = parse_long(seed, "--seed");
   if (s < 0) throw InputError("--seed must be >= 0, got " + seed);
   spec.seed = static_cast<std::uint64_t>(s);
   spec.sign = sign_out;
   Problem p = random_instance(spec);
   validate(p);
+  require_full_row_rank(p.A, "the random A (--m " + m + ", --n " + n + ")");
   return p;
 }
 
@@ -57,6 +86,7 @@ nlohmann::json ProblemArgs::describe() const {
 }
 
 void FlowArgs::add_to(CLI::App& c) {
+  cmd = &c;
   c.add_option("--flow", flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
   c.add_option("--depth", depth, "depth L, an integer >= 2")->capture_default_str();
   c.add_option("--alpha", alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
@@ -75,12 +105,20 @@ FlowOptions FlowArgs::parse() const {
   fo.depth = parse_int_at_least(depth, "--depth (L)", 2);
   fo.alpha = parse_double(alpha, "--alpha");
   fo.eta = parse_double(eta, "--eta");
-  fo.ratio = parse_optional_double(ratio, "--ratio");
-  fo.eta_r = parse_optional_double(eta_r, "--eta-r");
-  fo.eta_s = parse_optional_double(eta_s, "--eta-s");
-  fo.v0_norm = parse_optional_double(v0_norm, "--v0-norm");
+  // Absent means the default; given, even as "", it must be a number.
+  auto optional = [this](const std::string& text, const std::string& option) -> std::optional<double> {
+    if (cmd && cmd->count(option) > 0) return parse_double(text, option);
+    return parse_optional_double(text, option);
+  };
+  fo.ratio = optional(ratio, "--ratio");
+  fo.eta_r = optional(eta_r, "--eta-r");
+  fo.eta_s = optional(eta_s, "--eta-s");
+  fo.v0_norm = optional(v0_norm, "--v0-norm");
   fo.schedule = parse_schedule(schedule);
   fo.validate();
+  // Classic WN runs at the tangential rate 1/|v(0)|^2, which must be a normal double.
+  if (fo.v0_norm && !(*fo.v0_norm >= 1e-150 && *fo.v0_norm <= 1e150))
+    throw InputError("--v0-norm must be between 1e-150 and 1e150 (1/|v(0)|^2 is the tangential rate), got " + v0_norm);
   return fo;
 }
 
@@ -100,30 +138,31 @@ nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
   return j;
 }
 
+// The number grammar of the CSV readers (csv.hpp): decimal or scientific, one optional
+// leading '+', nothing before or after it; no hex floats, no spaces, no NaN or infinity.
 double parse_double(const std::string& text, const std::string& option) {
-  std::size_t used = 0;
+  const char* first = text.data();
+  const char* const last = first + text.size();
+  if (first != last && *first == '+' && last - first > 1 && (std::isdigit(static_cast<unsigned char>(first[1])) || first[1] == '.'))
+    ++first;
   double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::out_of_range&) {
+  const auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::general);
+  if (ec == std::errc::result_out_of_range)
     throw InputError(option + " is outside the range of double precision: '" + text + "'");
-  } catch (const std::exception&) {
+  if (ec != std::errc() || ptr != last || text.empty())
     throw InputError(option + " expects a number, got '" + text + "'");
-  }
-  if (used != text.size()) throw InputError(option + " expects a number, got '" + text + "'");
   if (!std::isfinite(v)) throw InputError(option + " must be finite, got '" + text + "'");
   return v;
 }
 
 long parse_long(const std::string& text, const std::string& option) {
-  std::size_t used = 0;
+  const char* first = text.data();
+  const char* const last = first + text.size();
+  if (first != last && *first == '+' && last - first > 1 && std::isdigit(static_cast<unsigned char>(first[1]))) ++first;
   long v = 0;
-  try {
-    v = std::stol(text, &used);
-  } catch (const std::exception&) {
+  const auto [ptr, ec] = std::from_chars(first, last, v, 10);
+  if (ec != std::errc() || ptr != last || text.empty())
     throw InputError(option + " expects an integer, got '" + text + "'");
-  }
-  if (used != text.size()) throw InputError(option + " expects an integer, got '" + text + "'");
   return v;
 }
 
@@ -147,6 +186,16 @@ void require_writable(const std::string& path, const std::string& option) {
   if (!fs::is_directory(dir, ec)) throw InputError(option + ": directory '" + dir.string() + "' does not exist");
   if (fs::is_directory(p, ec)) throw InputError(option + ": '" + path + "' is a directory");
   if (::access(dir.c_str(), W_OK) != 0) throw InputError(option + ": directory '" + dir.string() + "' is not writable");
+  // access() answers for permissions only (root passes it on /proc or a read-only mount):
+  // create and remove a probe, the way write_file_atomically will create its temporary.
+  const std::string probe = path + ".probe." + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    throw InputError(option + ": cannot create files in directory '" + dir.string() + "': " + std::strerror(err));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }

@@ -28,6 +28,7 @@ struct FlowArgs {
   std::string schedule = "constant-rates";
   void add_to(CLI::App& cmd);
   FlowOptions parse() const;  // validated; the sign is set by the caller from ProblemArgs
+  CLI::App* cmd = nullptr;
 };
 
 // The "flow" object of the JSON outputs: kind, sign, depth, alpha and the rates in effect.

@@ -23,13 +23,13 @@ std::string where(const std::string& label, const std::string& path) {
   return label + " file '" + path + "'";
 }
 
-std::string at(const std::string& label, const std::string& path, std::size_t line) {
-  return where(label, path) + ", line " + std::to_string(line);
+// `source` is where(label, path) for a file, or the bare label for text in memory.
+std::string at(const std::string& source, std::size_t line) {
+  return source + ", line " + std::to_string(line);
 }
 
-std::string at(const std::string& label, const std::string& path, std::size_t line,
-               std::size_t column) {
-  return at(label, path, line) + ", column " + std::to_string(column);
+std::string at(const std::string& source, std::size_t line, std::size_t column) {
+  return at(source, line) + ", column " + std::to_string(column);
 }
 
 // Quote a token for a message. Control bytes are escaped and a runaway field (e.g. a
@@ -68,9 +68,9 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // One field -> one finite double, or an InputError naming the position. The whole
 // (trimmed) field must be consumed: from_chars alone would read "1e" or "0x10" as a
 // prefix and ignore the rest.
-double parse_field(std::string_view token, const std::string& label, const std::string& path,
-                   std::size_t line, std::size_t column) {
-  if (token.empty()) throw InputError(at(label, path, line, column) + ": empty field");
+double parse_field(std::string_view token, const std::string& source, std::size_t line,
+                   std::size_t column) {
+  if (token.empty()) throw InputError(at(source, line, column) + ": empty field");
   const char* first = token.data();
   const char* const last = first + token.size();
   // from_chars rejects '+'; accept exactly one, and only directly before the digits, so
@@ -78,19 +78,19 @@ double parse_field(std::string_view token, const std::string& label, const std::
   if (*first == '+') {
     ++first;
     if (first == last || !(is_digit(*first) || *first == '.'))
-      throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+      throw InputError(at(source, line, column) + ": " + quoted(token) +
                        " is not a number");
   }
   double value = 0.0;
   const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
   if (ec == std::errc::invalid_argument || ptr != last)
-    throw InputError(at(label, path, line, column) + ": " + quoted(token) + " is not a number");
+    throw InputError(at(source, line, column) + ": " + quoted(token) + " is not a number");
   if (ec == std::errc::result_out_of_range)
-    throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+    throw InputError(at(source, line, column) + ": " + quoted(token) +
                      " is outside the range of a double");
   // from_chars accepts "nan", "inf", "infinity" in any case; none is a valid entry.
   if (!std::isfinite(value))
-    throw InputError(at(label, path, line, column) + ": " + quoted(token) +
+    throw InputError(at(source, line, column) + ": " + quoted(token) +
                      " is not a finite number");
   return value;
 }
@@ -103,10 +103,19 @@ std::string read_whole_file(const std::string& path, const std::string& label) {
     throw InputError("cannot open " + where(label, path) +
                      (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
   }
+  // An endless stream (/dev/zero, a FIFO fed by `yes`) must not fill the memory: reading
+  // stops at the first NUL byte, which no CSV text holds and the parser reports with its
+  // position, and anything past 1 GiB is refused.
+  constexpr std::size_t max_bytes = std::size_t(1) << 30;
   std::string content;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-    content.append(buffer, static_cast<std::size_t>(in.gcount()));
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (content.size() + got > max_bytes)
+      throw InputError(where(label, path) + " is larger than 1 GiB");
+    content.append(buffer, got);
+    if (std::memchr(buffer, '\0', got) != nullptr) return content;
+  }
   // A directory opens fine on Linux and only fails on read.
   if (in.bad()) throw InputError("cannot read " + where(label, path));
   return content;
@@ -119,8 +128,8 @@ struct Table {
   std::vector<double> values;
 };
 
-Table read_table(const std::string& path, const std::string& label) {
-  const std::string content = read_whole_file(path, label);
+// `source` names the input in messages: "A file 'A.csv'" or "A".
+Table parse_table(std::string_view content, const std::string& source) {
   std::string_view rest(content);
   // A UTF-8 byte-order mark is metadata, not part of the first number.
   constexpr std::string_view bom = "\xEF\xBB\xBF";
@@ -143,28 +152,43 @@ Table read_table(const std::string& path, const std::string& label) {
     // Trailing blank lines are harmless; a blank line before data would make the row
     // index of A differ from the line number, and usually means two files were joined.
     if (first_blank != 0)
-      throw InputError(at(label, path, first_blank) + ": blank line before the end of the data");
+      throw InputError(at(source, first_blank) + ": blank line before the end of the data");
 
     std::size_t count = 0;
     std::string_view fields = line;
     while (true) {
       const std::size_t comma = fields.find(',');
       table.values.push_back(
-          parse_field(trim(fields.substr(0, comma)), label, path, line_no, ++count));
+          parse_field(trim(fields.substr(0, comma)), source, line_no, ++count));
       if (comma == std::string_view::npos) break;
       fields.remove_prefix(comma + 1);
     }
     if (table.rows == 0) {
       table.cols = count;
     } else if (count != table.cols) {
-      throw InputError(at(label, path, line_no) + ": row " + std::to_string(table.rows + 1) +
+      throw InputError(at(source, line_no) + ": row " + std::to_string(table.rows + 1) +
                        " has " + std::to_string(count) + " values, expected " +
                        std::to_string(table.cols));
     }
     ++table.rows;
   }
-  if (table.rows == 0) throw InputError(where(label, path) + " is empty");
+  if (table.rows == 0) throw InputError(source + " is empty");
   return table;
+}
+
+Matrix to_matrix(const Table& t) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  return Eigen::Map<const RowMajor>(t.values.data(), static_cast<Eigen::Index>(t.rows),
+                                    static_cast<Eigen::Index>(t.cols));
+}
+
+Vector to_vector(const Table& t, const std::string& source) {
+  // Flattening a table would silently accept A given where y was meant.
+  if (t.rows > 1 && t.cols > 1)
+    throw InputError(source + " holds a " + std::to_string(t.rows) + "x" +
+                     std::to_string(t.cols) +
+                     " table; expected one column or one comma-separated row");
+  return Eigen::Map<const Vector>(t.values.data(), static_cast<Eigen::Index>(t.values.size()));
 }
 
 // Shortest text that from_chars maps back to the same double (bit-exact round trip).
@@ -187,21 +211,21 @@ void check_writable(const std::string& path, const Eigen::Ref<const Matrix>& m) 
 
 }  // namespace
 
+Matrix parse_matrix_csv(std::string_view text, const std::string& label) {
+  return to_matrix(parse_table(text, label));
+}
+
+Vector parse_vector_csv(std::string_view text, const std::string& label) {
+  return to_vector(parse_table(text, label), label);
+}
+
 Matrix read_matrix_csv(const std::string& path, const std::string& label) {
-  const Table t = read_table(path, label);
-  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  return Eigen::Map<const RowMajor>(t.values.data(), static_cast<Eigen::Index>(t.rows),
-                                    static_cast<Eigen::Index>(t.cols));
+  return to_matrix(parse_table(read_whole_file(path, label), where(label, path)));
 }
 
 Vector read_vector_csv(const std::string& path, const std::string& label) {
-  const Table t = read_table(path, label);
-  // Flattening a table would silently accept A given where y was meant.
-  if (t.rows > 1 && t.cols > 1)
-    throw InputError(where(label, path) + " holds a " + std::to_string(t.rows) + "x" +
-                     std::to_string(t.cols) +
-                     " table; expected one column or one comma-separated row");
-  return Eigen::Map<const Vector>(t.values.data(), static_cast<Eigen::Index>(t.values.size()));
+  const std::string source = where(label, path);
+  return to_vector(parse_table(read_whole_file(path, label), source), source);
 }
 
 void write_matrix_csv(const std::string& path, const Eigen::Ref<const Matrix>& m) {

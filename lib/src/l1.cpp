@@ -46,10 +46,45 @@ std::string clp_status_text(const ClpSimplex& model) {
                        "(least-squares residual " + format(r) + ")");
 }
 
+// The power of two that brings the largest magnitude of m into [1/2, 1), or 0 when it is
+// already within [2^-20, 2^20]: Clp's tolerances are absolute and it treats 1e30 as infinite
+// (it asserts on a right-hand side above 1e100), so far-off scales are brought home exactly.
+int scale_exponent(const Eigen::Ref<const Matrix>& m) {
+  const double largest = m.cwiseAbs().maxCoeff();
+  if (largest == 0.0 || (largest >= 0x1p-20 && largest <= 0x1p20)) return 0;
+  int e = 0;
+  std::frexp(largest, &e);
+  return e;
+}
+
+L1Result solve_unit_scale(const Problem& problem, const L1Options& options);
+
 }  // namespace
 
+// min 1^T z, Az = y is the same LP as min 1^T z', (A/2^a) z' = y/2^b with z = 2^(b-a) z', and
+// its dual lambda = lambda'/2^a: powers of two make the rescaling exact.
 L1Result solve_l1(const Problem& problem, const L1Options& options) {
   validate(problem);
+  const int a = scale_exponent(problem.A), b = scale_exponent(problem.y);
+  if (a == 0 && b == 0) return solve_unit_scale(problem, options);
+  Problem scaled;
+  scaled.A = problem.A.unaryExpr([a](double v) { return std::ldexp(v, -a); });
+  scaled.y = problem.y.unaryExpr([b](double v) { return std::ldexp(v, -b); });
+  L1Result r = solve_unit_scale(scaled, options);
+  r.x = r.x.unaryExpr([&](double v) { return std::ldexp(v, b - a); });
+  r.dual = r.dual.unaryExpr([a](double v) { return std::ldexp(v, -a); });
+  r.value = std::ldexp(r.value, b - a);
+  if (!r.x.allFinite() || !std::isfinite(r.value))
+    throw NumericalError("the l1 minimizer overflows the double range (scale of y / scale of A = 2^" +
+                         std::to_string(b - a) + ")");
+  r.residual = (problem.A * r.x - problem.y).lpNorm<Eigen::Infinity>();
+  r.status += ", rescaled by powers of two";
+  return r;
+}
+
+namespace {
+
+L1Result solve_unit_scale(const Problem& problem, const L1Options& options) {
   if (!(options.feasibility_tol > 0.0) || !std::isfinite(options.feasibility_tol))
     throw InputError("feasibility_tol must be a positive number");
   const Matrix& A = problem.A;
@@ -142,5 +177,7 @@ L1Result solve_l1(const Problem& problem, const L1Options& options) {
                          format(result.residual) + " (tolerance " + format(tol * scale) + ")");
   return result;
 }
+
+}  // namespace
 
 }  // namespace wnflow

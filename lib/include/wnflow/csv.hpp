@@ -25,6 +25,7 @@
 // never sees a half-written file. Writers refuse non-finite and empty data, so every
 // file they produce is accepted by the readers.
 #include <string>
+#include <string_view>
 
 #include <wnflow/network.hpp>
 
@@ -38,6 +39,11 @@ Matrix read_matrix_csv(const std::string& path, const std::string& label = "matr
 // comma-separated numbers (a row). A table with more than one row and more than one
 // column is rejected rather than flattened.
 Vector read_vector_csv(const std::string& path, const std::string& label = "vector");
+
+// The same readers on text already in memory (the file readers call these; so do the
+// fuzz targets under fuzz/). Messages name `label` instead of a file: "A, line 2, column 3".
+Matrix parse_matrix_csv(std::string_view text, const std::string& label = "matrix");
+Vector parse_vector_csv(std::string_view text, const std::string& label = "vector");
 
 // One line per row, columns separated by ','. Throws InputError for an empty matrix,
 // a non-finite entry, or a failed write.
