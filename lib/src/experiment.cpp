@@ -249,8 +249,9 @@ Experiment parse_experiment(const std::string& json_text, const std::string& sou
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message has the byte offset; keep it on one line.
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double ("1e999"). nlohmann's message
+    // has the byte offset; keep it on one line.
     std::string m = e.what();
     std::replace(m.begin(), m.end(), '\n', ' ');
     throw InputError(source + ": malformed JSON: " + m);
@@ -401,7 +402,12 @@ Experiment parse_experiment(const std::string& json_text, const std::string& sou
 Experiment read_experiment(const std::string& path, bool quick) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open config file '" + path + "'");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {  // libstdc++ throws from the stream buffer when path is a directory
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {
+    throw InputError("cannot read config file '" + path + "': " + e.what());
+  }
   if (in.bad()) throw InputError("cannot read config file '" + path + "'");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError("config file '" + path + "' is empty");
   return parse_experiment(text, path, quick);
