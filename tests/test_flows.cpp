@@ -173,6 +173,41 @@ BOOST_AUTO_TEST_CASE(analytic_jacobians_match_finite_differences) {
   }
 }
 
+// The factored Jacobians diag(D) + U V^T (for the low-rank Rosenbrock stepper) are the
+// dense ones, term by term.
+template <class Flow>
+void check_factors(const Flow& flow, const Vector& at, const std::string& what) {
+  const Eigen::Index n = at.size(), k = flow.jacobian_rank();
+  Matrix J(n, n), U(n, k), V(n, k);
+  Vector D(n);
+  flow.jacobian(at, J);
+  flow.jacobian_factors(at, D, U, V);
+  Matrix F = U * V.transpose();
+  F.diagonal() += D;
+  BOOST_TEST_CONTEXT(what) {
+    BOOST_TEST(k < n);
+    BOOST_TEST((F - J).norm() <= 1e-13 * J.norm());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(factored_jacobians_match_the_dense_ones) {
+  for (const auto& c : cases) {
+    const Problem p = instance(c.sign);
+    const DiagonalNetwork net(p, c.sign, c.L);
+    const std::string tag = to_string(c.sign) + " L=" + std::to_string(c.L);
+    const Vector z = random_log_weights(net.n(), 5);
+    check_factors(GradientFlow(net, 0.3, 1.3), z, "gf " + tag);
+    Vector zphi(net.n() + 1);
+    zphi << z, -0.2;
+    check_factors(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_rates}), zphi, "wn rates " + tag);
+    check_factors(WeightNormFlow(net, 0.3, {0.8, 0.05, Schedule::constant_ratio}), zphi, "wn ratio " + tag);
+    Vector st(net.n() + 1);
+    st[0] = std::log(1.1);
+    st.tail(net.n()) = z;
+    check_factors(ClassicWeightNormFlow(net, 0.3, 1.7), st, "classic " + tag);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(initial_states_match_the_parameterizations) {
   const Problem p = instance(Sign::signed_);
   const DiagonalNetwork net(p, Sign::signed_, 3);

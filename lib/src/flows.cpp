@@ -25,6 +25,14 @@ void GradientFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const
   core_.jacobian({eta_, 0.0, 0.0, 0.0}, J);
 }
 
+Eigen::Index GradientFlow::jacobian_rank() const { return detail::LogWeightCore::factor_rank(network(), false); }
+
+void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U,
+                                    Eigen::Ref<Matrix> V) const {
+  core_.evaluate(z);
+  core_.jacobian_factors({eta_, 0.0, 0.0, 0.0}, false, D, U, V);
+}
+
 // ---------------------------------------------------------------- WN (polar)
 std::string to_string(Schedule s) { return s == Schedule::constant_rates ? "constant-rates" : "constant-ratio"; }
 
@@ -98,6 +106,39 @@ void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J)
   const Vector dD = (2.0 * w2.cwiseProduct(dz) + Jz.transpose() * w2 - 2.0 * D * w2) / r2;
   J.row(n).head(n) = (h * dD - (2.0 * sp.da / rates_.eta_r * D) * w2).transpose();
   J(n, n) = 0.0;
+}
+
+// The kernel's factors in the z block, and the log φ row as one more rank-one term e_n ρ^T
+// (ρ as in jacobian() above, with Jz^T w^2 = D ⊙ w^2 + V (U^T w^2)).
+Eigen::Index WeightNormFlow::jacobian_rank() const {
+  return detail::LogWeightCore::factor_rank(network(), true) + 1;
+}
+
+void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
+                                      Eigen::Ref<Matrix> V) const {
+  const auto n = core_.network().n();
+  const auto k = jacobian_rank() - 1;
+  core_.evaluate(state.head(n));
+  const detail::Speeds sp = speeds(core_.r2());
+  auto Uz = U.topLeftCorner(n, k);
+  auto Vz = V.topLeftCorner(n, k);
+  core_.jacobian_factors(sp, true, D.head(n), Uz, Vz);
+  D[n] = 0.0;
+  U.row(n).setZero();
+  V.row(n).setZero();
+  auto& s = core_.scratch();
+  core_.derivative(sp, s.dz);
+  const double r2 = core_.r2();
+  const double Dlog = s.w2.dot(s.dz) / r2;
+  const double h = 1.0 - sp.a / rates_.eta_r;
+  s.small.resize(k);  // allocates once
+  s.small.noalias() = Uz.transpose() * s.w2;
+  s.extra = D.head(n).cwiseProduct(s.w2);
+  s.extra.noalias() += Vz * s.small;  // Jz^T w^2
+  U.col(k).setZero();
+  U(n, k) = 1.0;
+  V.col(k).head(n) = (h / r2) * (2.0 * s.w2.cwiseProduct(s.dz) + s.extra - 2.0 * Dlog * s.w2) -
+                     (2.0 * sp.da / rates_.eta_r * Dlog) * s.w2;
 }
 
 // ---------------------------------------------------------------- classic WN
@@ -186,6 +227,46 @@ void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix>
   Jxx.noalias() += (beta * L) * du1 * p.transpose();
   Jxx.noalias() += (2.0 * beta * L) * ws.u * p.transpose();
   Jxx.noalias() += (L / V2) * ones * (dc - dc1 * p - 2.0 * ws.c * p).transpose();
+}
+
+// jacobian() above as diag(D) + U V^T over the state (log γ, ξ): in the ξ block
+// -βL du = -βL[(L-2) diag(u) + L diag(w^{L-2}) K diag(w^L)] gives the diagonal and M columns,
+// the p^T and 1 (...)^T terms two more; row 0 and column 0 (off the diagonal) one each.
+Eigen::Index ClassicWeightNormFlow::jacobian_rank() const { return network().M() + 4; }
+
+void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U,
+                                             Eigen::Ref<Matrix> V) const {
+  evaluate(s);
+  const auto n = core_.network().n();
+  const auto M = core_.network().M();
+  auto& ws = core_.scratch();
+  const double L = core_.network().depth();
+  const double g2 = std::exp(2.0 * s[0]);
+  Vector& p = ws.w2;  // v^2 / |v|^2
+  p = (2.0 * s.tail(n).array()).exp();
+  const double V2 = p.sum();
+  p /= V2;
+  const double beta = g2 / V2;
+  core_.compute_dc();  // dc = dc/dz and K w^L
+  const double dc1 = ws.dc.sum();
+  U.row(0).setZero();
+  V.row(0).setZero();
+  core_.gram_factors(-beta * L * L, U.block(1, 0, n, M), V.block(1, 0, n, M));
+  // du 1 = (L-2) u + L w^{L-2} ⊙ K w^L; gram_factors left -βL^2 w^{L-2} in wl2.
+  Vector& du1 = ws.extra;
+  du1 = (L - 2.0) * ws.u - ws.wl2.cwiseProduct(ws.Kp) / (beta * L);
+  D[0] = 2.0 * L * ws.c / g2 - (L / g2) * dc1;
+  D.tail(n) = (-beta * L * (L - 2.0)) * ws.u;
+  U.col(M).tail(n) = (beta * L) * du1 + (2.0 * beta * L) * ws.u;
+  V.col(M).tail(n) = p;
+  U.col(M + 1).tail(n).setConstant(L / V2);
+  V.col(M + 1).tail(n) = ws.dc - (dc1 + 2.0 * ws.c) * p;
+  U.col(M + 2).setZero();
+  U(0, M + 2) = 1.0;
+  V.col(M + 2).tail(n) = (-(L / g2)) * (ws.dc - dc1 * p);
+  U.col(M + 3).tail(n) = -2.0 * beta * L * ws.u - beta * L * du1 + Vector::Constant(n, (L / V2) * dc1);
+  V.col(M + 3).setZero();
+  V(0, M + 3) = 1.0;
 }
 
 }  // namespace wnflow

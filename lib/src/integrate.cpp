@@ -10,6 +10,7 @@
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/integrate.hpp>
+#include <wnflow/rosenbrock.hpp>
 #include <wnflow/weight_norm.hpp>
 #include <wnflow/weight_norm_classic.hpp>
 
@@ -26,13 +27,14 @@ std::string to_string(StepperKind k) {
     case StepperKind::fehlberg78: return "runge_kutta_fehlberg78";
     case StepperKind::bulirsch_stoer: return "bulirsch_stoer";
     case StepperKind::rosenbrock4: return "rosenbrock4";
+    case StepperKind::rosenbrock_lowrank: return "rosenbrock_lowrank";
   }
   return "?";
 }
 
 std::vector<std::string> stepper_names() {
   return {"auto", "runge_kutta_dopri5", "runge_kutta_cash_karp54", "runge_kutta_fehlberg78",
-          "bulirsch_stoer", "rosenbrock4"};
+          "bulirsch_stoer", "rosenbrock4", "rosenbrock_lowrank"};
 }
 
 StepperKind parse_stepper(const std::string& text) {
@@ -42,8 +44,9 @@ StepperKind parse_stepper(const std::string& text) {
   if (text == "runge_kutta_fehlberg78" || text == "fehlberg78") return StepperKind::fehlberg78;
   if (text == "bulirsch_stoer") return StepperKind::bulirsch_stoer;
   if (text == "rosenbrock4") return StepperKind::rosenbrock4;
+  if (text == "rosenbrock_lowrank" || text == "rosenbrock-lowrank") return StepperKind::rosenbrock_lowrank;
   throw InputError("unknown stepper '" + text +
-                   "' (expected auto, dopri5, cash_karp54, fehlberg78, bulirsch_stoer or rosenbrock4)");
+                   "' (expected auto, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4 or rosenbrock_lowrank)");
 }
 
 std::string to_string(StopReason r) {
@@ -141,6 +144,29 @@ struct UblasJacobian {
   }
 };
 
+// The flow as the low-rank Rosenbrock stepper sees it.
+template <class Flow>
+struct LowRankSystem final : RosenbrockSystem {
+  const Flow* flow;
+  long* rhs_evals;
+  long* jacobian_evals;
+  LowRankSystem(const Flow* f, long* r, long* j) : flow(f), rhs_evals(r), jacobian_evals(j) {}
+  void rhs(const Vector& x, Vector& dx) override {
+    ++*rhs_evals;
+    flow->derivative(x, dx);
+    if (!dx.allFinite()) throw NonFiniteDerivative{};
+  }
+  Eigen::Index jacobian_rank() const override { return flow->jacobian_rank(); }
+  void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) override {
+    ++*jacobian_evals;
+    flow->jacobian_factors(x, D, U, V);
+  }
+  void jacobian(const Vector& x, Matrix& J) override {
+    ++*jacobian_evals;
+    flow->jacobian(x, J);
+  }
+};
+
 template <class Flow>
 class Driver {
  public:
@@ -173,10 +199,11 @@ class Driver {
             ode::runge_kutta_fehlberg78<Vector, double, Vector, double, ode::vector_space_algebra>()));
         break;
       case StepperKind::rosenbrock4: run_rosenbrock(); break;
+      case StepperKind::rosenbrock_lowrank: run_lowrank(); break;
       case StepperKind::automatic:
         if (!run_dense(dopri5(), stiff_allowed ? o_.stiff_switch_steps : LONG_MAX, stiff_allowed)) {
           s_.switch_time = t_;
-          run_rosenbrock();
+          run_lowrank();
         }
         break;
     }
@@ -392,6 +419,43 @@ class Driver {
       } else {
         x_ = Eigen::Map<const Vector>(&st.current_state().data()[0], n);
         t_ = span.second;
+        dt_ = st.current_time_step();
+      }
+      if (finished()) return;
+    }
+  }
+
+  // The low-rank Rosenbrock stepper (rosenbrock.hpp): rosenbrock4's method and step control,
+  // Woodbury solves.
+  void run_lowrank() {
+    s_.stepper_used = StepperKind::rosenbrock_lowrank;
+    LowRankSystem<Flow> sys(&flow_, &s_.rhs_evals, &s_.jacobian_evals);
+    LowRankRosenbrock st(x_.size(), flow_.jacobian_rank(), o_.atol, o_.rtol);
+    st.initialize(x_, t_, dt_);
+    for (;;) {
+      try {
+        if (!st.do_step(sys)) {
+          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
+          return;
+        }
+      } catch (const NonFiniteDerivative&) {
+        if (!shrink_after_overflow()) return;
+        st.initialize(x_, t_, dt_);
+        continue;
+      }
+      overflow_retries_ = 0;
+      ++s_.steps;
+      const double end = std::min(st.current_time(), o_.t_max);
+      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
+        st.calc_state(samples_[next_], tmp_);
+        emit(samples_[next_], tmp_);
+      }
+      if (st.current_time() >= o_.t_max) {
+        st.calc_state(o_.t_max, x_);
+        t_ = o_.t_max;
+      } else {
+        x_ = st.current_state();
+        t_ = st.current_time();
         dt_ = st.current_time_step();
       }
       if (finished()) return;

@@ -21,6 +21,10 @@ class GradientFlow {
   void derivative(const ConstVectorRef& z, VectorRef dz) const;
   // Analytic Jacobian d(dz/dt)/dz, for implicit steppers.
   void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
+  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
+  // low-rank Rosenbrock stepper (allocation-free after the first call).
+  Eigen::Index jacobian_rank() const;
+  void jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // Read-outs of a state.
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }

@@ -4,6 +4,7 @@
 // A "flow" here is any Odeint system over Eigen vectors that also offers
 //   Eigen::Index dimension(); Vector initial_state();
 //   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
+//   Eigen::Index jacobian_rank(); void jacobian_factors(ConstVectorRef, VectorRef, Ref<Matrix>, Ref<Matrix>);
 //   double loss(ConstVectorRef); double loss_floor(ConstVectorRef);
 // (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
 // when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
@@ -15,7 +16,9 @@
 
 namespace wnflow {
 
-enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4 };
+// rosenbrock_lowrank: the same Rosenbrock method as Odeint's rosenbrock4, with linear solves
+// that exploit the diagonal-plus-low-rank Jacobian (rosenbrock.hpp).
+enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank };
 std::string to_string(StepperKind k);
 StepperKind parse_stepper(const std::string& text);  // "auto", "runge_kutta_dopri5", "dopri5", ...
 std::vector<std::string> stepper_names();
@@ -37,7 +40,7 @@ struct IntegrateOptions {
   // auto: explicit dopri5 first; when its step is held at the stability limit (checked every
   // 100 steps by a power iteration on the Jacobian), or after stiff_switch_steps steps, the
   // problem is treated as stiff and integration continues from the current state with
-  // rosenbrock4 (if dim <= stiff_max_dim).
+  // rosenbrock_lowrank (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
   Eigen::Index stiff_max_dim = 3000;
 
@@ -52,7 +55,7 @@ struct IntegrateSummary {
   long rhs_evals = 0;
   long jacobian_evals = 0;
   StepperKind stepper_used = StepperKind::dopri5;  // the last stepper that ran
-  double switch_time = -1.0;                       // auto: when it switched to rosenbrock4
+  double switch_time = -1.0;                       // auto: when it switched to the stiff stepper
   std::string message;                             // details of a failure
 
   // A result is usable if integration ended by reaching t_max or the loss tolerance.

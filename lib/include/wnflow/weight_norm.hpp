@@ -52,6 +52,10 @@ class WeightNormFlow {
   void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
   void derivative(const ConstVectorRef& z, VectorRef dz) const;
   void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
+  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
+  // low-rank Rosenbrock stepper (allocation-free after the first call).
+  Eigen::Index jacobian_rank() const;
+  void jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   auto log_weights(const ConstVectorRef& state) const { return state.head(core_.network().n()); }
   Vector weights(const ConstVectorRef& state) const { return log_weights(state).array().exp(); }

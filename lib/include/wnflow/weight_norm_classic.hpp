@@ -33,6 +33,10 @@ class ClassicWeightNormFlow {
   void operator()(const Vector& s, Vector& ds, double /*t*/) const { derivative(s, ds); }
   void derivative(const ConstVectorRef& s, VectorRef ds) const;
   void jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) const;
+  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
+  // low-rank Rosenbrock stepper (allocation-free after the first call).
+  Eigen::Index jacobian_rank() const;
+  void jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // z = log w = log gamma + log v - log |v|.
   Vector log_weights(const ConstVectorRef& s) const;

@@ -22,9 +22,14 @@ struct Speeds {
 struct LogWeightWorkspace {
   Vector w, p, x, e, g, G, u;
   double r2 = 0, c = 0;  // |w|^2 and <w^L, G>
-  Matrix gram;           // B^T A^T A B, built on the first Jacobian request
+  Matrix gram;           // B^T A^T A B, built on the first dense Jacobian request
+  // Scratch of the factored Jacobian: w^{L-2}, K w^L, A x, A^T A x, w^2, dc/dz, dz/dt, and
+  // one vector per flow-specific use (sized on first use).
+  Vector wl2, Kp, Ax, AtAx, w2, dc, dz, extra, small;
   explicit LogWeightWorkspace(const DiagonalNetwork& net)
-      : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()) {}
+      : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()),
+        wl2(net.n()), Kp(net.n()), Ax(net.M()), AtAx(net.N()), w2(net.n()), dc(net.n()),
+        dz(net.n()), extra(net.n()) {}
 };
 
 class LogWeightCore {
@@ -79,6 +84,59 @@ class LogWeightCore {
       J.rowwise() += row;
     }
   }
+
+  // The same Jacobian as diag(D) + U V^T, after evaluate(). K = C^T C with C = A B (M x n),
+  // so the n x n term a L^2 diag(w^{L-2}) K diag(w^L) is (diag(w^{L-2}) C^T)(diag(w^L) C^T)^T:
+  // rank M, never formed. With rank_one (needed when a' or b, b' are non-zero) two more
+  // columns follow: u <-> w^2 (the a' term) and 1 <-> b dc/dz + 2 b' c w^2 (the c term).
+  // Costs O(n M); the Rosenbrock solve with it costs O(n k^2) instead of O(n^3).
+  static Eigen::Index factor_rank(const DiagonalNetwork& net, bool rank_one) { return net.M() + (rank_one ? 2 : 0); }
+  void jacobian_factors(const Speeds& sp, bool rank_one, VectorRef D, Eigen::Ref<Matrix> U,
+                        Eigen::Ref<Matrix> V) const {
+    auto& s = *ws_;
+    const double L = net_->depth();
+    const auto M = net_->M();
+    D = (-sp.a * L * (L - 2)) * s.u;
+    gram_factors(-sp.a * L * L, U.leftCols(M), V.leftCols(M));
+    if (rank_one) {
+      compute_dc();
+      s.w2 = s.w.array().square();
+      U.col(M) = (-2.0 * sp.da * L) * s.u;
+      V.col(M) = s.w2;
+      U.col(M + 1).setConstant(L);
+      V.col(M + 1) = sp.b * s.dc + (2.0 * sp.db * s.c) * s.w2;
+    }
+  }
+
+  // coef diag(w^{L-2}) C^T into U and diag(w^L) C^T into V (n x M each), after evaluate().
+  void gram_factors(double coef, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const {
+    auto& s = *ws_;
+    const int L = net_->depth();
+    const auto N = net_->N();
+    const Matrix& A = net_->problem().A;
+    if (L == 2)
+      s.wl2.setConstant(coef);
+    else
+      s.wl2 = coef * s.w.array().pow(L - 2);
+    U.topRows(N).noalias() = s.wl2.head(N).asDiagonal() * A.transpose();
+    V.topRows(N).noalias() = s.p.head(N).asDiagonal() * A.transpose();
+    if (net_->sign() == Sign::signed_) {  // C = [A, -A]
+      U.bottomRows(N).noalias() = -(s.wl2.tail(N).asDiagonal() * A.transpose());
+      V.bottomRows(N).noalias() = -(s.p.tail(N).asDiagonal() * A.transpose());
+    }
+  }
+
+  // dc = d<w^L,G>/dz = L w^L ⊙ (G + K w^L) and K w^L into the workspace, after evaluate().
+  // K w^L = B^T A^T (A x): two GEMVs, no Gram matrix.
+  void compute_dc() const {
+    auto& s = *ws_;
+    const Matrix& A = net_->problem().A;
+    s.Ax.noalias() = A * s.x;
+    s.AtAx.noalias() = A.transpose() * s.Ax;
+    net_->lift(s.AtAx, s.Kp);
+    s.dc = double(net_->depth()) * s.p.array() * (s.G + s.Kp).array();
+  }
+  LogWeightWorkspace& scratch() const { return *ws_; }
 
   // d<w^L,G>/dz and d u / dz for the classic form, after evaluate().
   Vector dc_dz() const {

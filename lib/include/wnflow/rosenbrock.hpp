@@ -1,0 +1,95 @@
+#pragma once
+// A stiff stepper for Jacobians that are diagonal plus low rank, J = diag(D) + U V^T.
+//
+// Why: every flow's Jacobian has this form with rank k ≈ M (+1..4), see the flows'
+// jacobian_factors(). Odeint's rosenbrock4 factors the dense n x n matrix I/(γh) − J with
+// uBLAS LU every step, O(n^3), which dominated stiff runs. Here the same method — Shampine's
+// L-stable 4th-order Rosenbrock scheme with its embedded 3rd-order error estimate and 3rd-order
+// dense output, the coefficients, error norm and step-size controller of Odeint's
+// rosenbrock4 / rosenbrock4_controller / rosenbrock4_dense_output, so the step sequences
+// match — solves its linear systems by the Woodbury identity: one k x k LU per step,
+// O(n k^2 + k^3), and O(n k) per solve.
+//
+// Stability guard: every solve checks its residual against the factored matrix (O(n k)); a
+// failed check gets one step of iterative refinement, then the dense fallback. The dense path
+// (Eigen's PartialPivLU, not uBLAS) is also used outright when k > n/3, where Woodbury would
+// not pay off.
+#include <Eigen/LU>
+#include <wnflow/network.hpp>
+
+namespace wnflow {
+
+// What the stepper needs from an autonomous system x' = f(x).
+class RosenbrockSystem {
+ public:
+  virtual ~RosenbrockSystem() = default;
+  virtual void rhs(const Vector& x, Vector& dx) = 0;
+  virtual Eigen::Index jacobian_rank() const = 0;
+  virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
+  virtual void jacobian(const Vector& x, Matrix& J) = 0;
+};
+
+// (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
+//   x = Δ^{-1} b + W C^{-1} V^T Δ^{-1} b,   C = I − V^T W  (k x k, PartialPivLU).
+class LowRankSolver {
+ public:
+  LowRankSolver(Eigen::Index n, Eigen::Index k);
+
+  // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode).
+  Vector D;
+  Matrix U, V, J;
+  bool dense_mode() const { return dense_; }
+  // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
+  void factor(double sigma);
+  void solve(const Vector& b, Vector& x);
+
+  long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
+
+ private:
+  bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
+  double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
+  void fall_back_to_dense();
+
+  Eigen::Index n_, k_;
+  bool dense_;          // k > n/3: dense from the start
+  bool use_dense_ = false;  // the current factorization is dense
+  double sigma_ = 0.0;
+  Vector delta_, y_, r_, dx_, vx_, t_, s_;
+  Matrix W_, cap_, Jd_;
+  Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
+};
+
+// Shampine's Rosenbrock method (Odeint's default_rosenbrock_coefficients), adaptive, with dense
+// output; the interface mirrors rosenbrock4_dense_output.
+class LowRankRosenbrock {
+ public:
+  LowRankRosenbrock(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
+
+  void initialize(const Vector& x0, double t0, double dt0);
+  // One accepted step, retrying rejected ones from the same state and Jacobian. False when
+  // the step was rejected 500 times in a row (Odeint's failed_step_checker limit).
+  bool do_step(RosenbrockSystem& sys);
+  void calc_state(double t, Vector& x) const;  // dense output on [previous_time, current_time]
+
+  const Vector& current_state() const { return x_; }
+  double current_time() const { return t_; }
+  double previous_time() const { return t_old_; }
+  double current_time_step() const { return dt_; }
+  const LowRankSolver& solver() const { return solver_; }
+
+ private:
+  // One trial step of size dt from x_ into xnew_/xerr_; returns the scaled error norm.
+  double attempt(RosenbrockSystem& sys, double dt);
+  double error_norm() const;
+
+  double atol_, rtol_;
+  LowRankSolver solver_;
+  Vector x_, x_old_, xnew_, xerr_, xtmp_, f0_, f_, g1_, g2_, g3_, g4_, g5_, rhs_, cont3_, cont4_;
+  double t_ = 0.0, t_old_ = 0.0, dt_ = 0.0;
+  bool jacobian_current_ = false;  // f0_ and the Jacobian are those of x_
+  // Controller memory (rosenbrock4_controller).
+  bool first_step_ = true, last_rejected_ = false;
+  double err_old_ = 0.0, dt_old_ = 0.0;
+};
+
+}  // namespace wnflow
