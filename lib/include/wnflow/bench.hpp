@@ -15,7 +15,7 @@
 //     the child with steady_clock, cpu_seconds the same span in CPU time
 //     (CLOCK_PROCESS_CPUTIME_ID); seconds_per_rhs = cpu_seconds / rhs_evals;
 //   - floor_seconds: A*x and Aᵀ*r alone with Eigen (the two products of one right-hand
-//     side), the median of repeated batches; ratio_to_floor = seconds_per_rhs / floor, where
+//     side), the median of repeated batches, in thread CPU time; ratio_to_floor = seconds_per_rhs / floor, where
 //     seconds_per_rhs = wall_seconds / rhs_evals carries all the stepper's work (vector
 //     updates, Jacobians, LU); rhs_alone_seconds is one flow.derivative() timed alone the
 //     same way (at the initial state), rhs_to_floor its ratio to the floor;
@@ -125,7 +125,8 @@ std::string bench_table_row(const BenchRow& row);
 // The time of A*x plus Aᵀ*r with Eigen alone (seconds, median of `repeats` batches).
 double gemv_floor_seconds(const Matrix& A, int repeats);
 
-// The median time of `work` over `repeats` batches of at least ~2 ms each (seconds per call).
+// The median CPU time (of the calling thread) of `work` over `repeats` batches of at least
+// ~2 ms each (seconds per call).
 double median_seconds(const std::function<void()>& work, int repeats);
 
 // Peak resident set of this process (kB).
