@@ -288,11 +288,32 @@ if "$bin" sweep --help >/dev/null 2>&1; then
     : >"$tmp/empty.json"
     hostile 2 "empty.json.*(malformed JSON|empty)" -- $cmd --config "$tmp/empty.json" --out "$out/o"
     hostile 2 "binary.csv" -- $cmd --config "$H/binary.csv" --out "$out/o"
+    hostile 2 "cannot read config file '$H'" -- $cmd --config "$H" --out "$out/o"
+    printf '{"name": "x", "problem": {"N": 1e999}}' >"$tmp/huge.json"
+    hostile 2 "huge.json: malformed JSON: .*number overflow" -- $cmd --config "$tmp/huge.json" --out "$out/o"
+    printf '{"name": "x", "no_such_key": 1}' >"$tmp/unknown.json"
+    hostile 2 "unknown.json: " -- $cmd --config "$tmp/unknown.json" --out "$out/o"
     hostile 2 "--threads|trunc.json" -- $cmd --threads -1 --config "$tmp/trunc.json" --out "$out/o"
     hostile 2 "--no-such-option|--config is required" -- $cmd --no-such-option
   done
   hostile 2 "--config is required" -- sweep --out "$out/o"
 fi
+
+# What the l1 fix keeps working: A and y far from unit scale (Clp aborted at |y| >= 1e100)
+# are rescaled by powers of two, exactly, so tau* = 2 x 2^(b-a) on the scaled fixture.
+python3 - "$A3" "$Y3" "$tmp" <<'PY'
+import sys
+A = [[float(v) for v in l.split(",")] for l in open(sys.argv[1])]
+y = [float(l) for l in open(sys.argv[2])]
+open(sys.argv[3] + "/A_scaled.csv", "w").write("\n".join(",".join(repr(v * 2.0**-300) for v in r) for r in A) + "\n")
+open(sys.argv[3] + "/y_scaled.csv", "w").write("\n".join(repr(v * 2.0**400) for v in y) + "\n")
+PY
+for sign in positive signed; do
+  if run_ok l1 --a "$tmp/A_scaled.csv" --y "$tmp/y_scaled.csv" --sign $sign --json; then
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert abs(d["value"] / (2.0 * 2.0**700) - 1) < 1e-12, d["value"]; assert "rescaled" in d["status"]' "$tmp/out" ||
+      { echo "FAIL: l1 on the fixture scaled by 2^-300 (A) and 2^400 (y)"; fails=$((fails + 1)); }
+  fi
+done
 
 echo "cli_hostile: $count hostile invocations"
 finish cli_hostile
