@@ -68,28 +68,28 @@ BOOST_AUTO_TEST_CASE(quick_patch_is_applied_only_when_asked) {
 
 BOOST_AUTO_TEST_CASE(every_defect_names_its_key) {
   const std::string base = R"({"name": "x", "problem": {"N": 10, "M": 5}, "algorithms": [{"kind": "gf"}])";
-  BOOST_TEST(mentions(error_of(base + R"(, "alpah": 1})"), "cfg.alpah"));
+  BOOST_TEST(mentions(error_of(base + R"(, "alpah": 1})"), "cfg: unknown key alpah"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {"N": 10, "MM": 5}, "algorithms": [{"kind": "gf"}]})"),
-                      "cfg.problem.MM"));
-  BOOST_TEST(mentions(error_of(base + R"(, "depth": "3"})"), "cfg.depth must be an integer"));
-  BOOST_TEST(mentions(error_of(base + R"(, "depth": [1]})"), "cfg.depth[0] must be >= 2"));
-  BOOST_TEST(mentions(error_of(base + R"(, "alpha": []})"), "cfg.alpha is an empty list"));
-  BOOST_TEST(mentions(error_of(base + R"(, "alpha": [0.1, -1]})"), "cfg.alpha must hold positive"));
+                      "cfg: unknown key problem.MM"));
+  BOOST_TEST(mentions(error_of(base + R"(, "depth": "3"})"), "cfg: depth must be an integer"));
+  BOOST_TEST(mentions(error_of(base + R"(, "depth": [1]})"), "cfg: depth[0] must be >= 2"));
+  BOOST_TEST(mentions(error_of(base + R"(, "alpha": []})"), "cfg: alpha is an empty list"));
+  BOOST_TEST(mentions(error_of(base + R"(, "alpha": [0.1, -1]})"), "cfg: alpha must hold positive"));
   BOOST_TEST(mentions(error_of(base + R"(, "alpha": [1e200], "depth": [3]})"), "overflows"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {"N": 10, "M": 5}, "algorithms": [{"kind": "gf", "ratio": 0.1}]})"),
-                      "cfg.algorithms[0].ratio applies to weight normalization"));
+                      "cfg: algorithms[0].ratio applies to weight normalization"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {"N": 10, "M": 5}, "algorithms": [{"kind": "gd", "schedule": "constant-ratio"}]})"),
-                      "cfg.algorithms[0].schedule"));
+                      "cfg: algorithms[0].schedule"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {"N": 10, "M": 5}, "algorithms": [{"kind": "sgd"}]})"),
-                      "cfg.algorithms[0].kind"));
+                      "cfg: algorithms[0].kind"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {"N": 4, "M": 5, "sparsity": 6}, "algorithms": [{"kind": "gf"}]})"),
-                      "cfg.problem.sparsity = 6 exceeds N = 4"));
-  BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {}, "algorithms": []})"), "cfg.algorithms is an empty list"));
+                      "cfg: problem.sparsity = 6 exceeds N = 4"));
+  BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {}, "algorithms": []})"), "cfg: algorithms is an empty list"));
   BOOST_TEST(mentions(error_of(R"({"name": "x", "problem": {}, "algorithms": [{"kind": "wn"}, {"kind": "wn"}]})"),
                       "share the label"));
-  BOOST_TEST(mentions(error_of(base + R"(, "integrate": {"rtol": -1}})"), "cfg.integrate"));
-  BOOST_TEST(mentions(error_of(base + R"(, "measure": {"l1": 1}})"), "cfg.measure.l1 must be true or false"));
-  BOOST_TEST(mentions(error_of(R"({"name": "a b", "problem": {}, "algorithms": [{"kind": "gf"}]})"), "cfg.name"));
+  BOOST_TEST(mentions(error_of(base + R"(, "integrate": {"rtol": -1}})"), "cfg: integrate"));
+  BOOST_TEST(mentions(error_of(base + R"(, "measure": {"l1": 1}})"), "cfg: measure.l1 must be true or false"));
+  BOOST_TEST(mentions(error_of(R"({"name": "a b", "problem": {}, "algorithms": [{"kind": "gf"}]})"), "cfg: name"));
   BOOST_TEST(mentions(error_of(R"({"problem": {}, "algorithms": [{"kind": "gf"}]})"), "name is required"));
   BOOST_TEST(mentions(error_of("{\"name\": \"x\", "), "malformed JSON"));
   BOOST_TEST(mentions(error_of("[1, 2]"), "must be a JSON object"));

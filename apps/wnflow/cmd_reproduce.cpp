@@ -119,8 +119,8 @@ Action add_reproduce(CLI::App& cmd) {
       experiments = std::move(kept);
     }
     SweepRun run;
-    run.out_dir = prepare_output_dir(a->out, "--out");
     run.threads = parse_int_at_least(a->threads, "--threads", 0);
+    run.out_dir = prepare_output_dir(a->out, "--out");
     prepare_output_dir(run.out_dir + "/figures", "--out");
     const int threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));
 

@@ -31,12 +31,13 @@ Action add_sweep(CLI::App& cmd) {
       "resumes from it), figures/<figure>.{png,svg,csv,gp}. Ctrl-C stops scheduling cells and keeps the\n"
       "finished ones (exit 130); rerun the same command to resume.");
   return [a]() -> int {
-    const Experiment e = read_experiment(a->config, a->quick);
+    // Every check before the output directory is touched.
     SweepRun run;
-    run.out_dir = prepare_output_dir(a->out, "--out");
     run.threads = parse_int_at_least(a->threads, "--threads", 0);
     if (!a->max_cells.empty()) run.max_cells = parse_int_at_least(a->max_cells, "--max-cells", 0);
     run.figures = !a->no_figures;
+    const Experiment e = read_experiment(a->config, a->quick);
+    run.out_dir = prepare_output_dir(a->out, "--out");
     const ExperimentOutcome outcome = run_experiment(e, run);
     return outcome.interrupted ? 130 : ok;
   };

@@ -50,15 +50,19 @@ namespace {
 // rest, so a misspelt key is an error instead of a silently ignored setting.
 class Obj {
  public:
+  // where: "source: " for the root object, then "source: key.key" for nested ones, so that
+  // messages read "experiments/e1.json: problem.N must be an integer".
   Obj(const json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) throw InputError(where_ + " must be a JSON object");
+    if (!j_.is_object())
+      throw InputError(is_root() ? where_ + "the config must be a JSON object" : where_ + " must be a JSON object");
   }
+  bool is_root() const { return where_.size() >= 2 && where_.compare(where_.size() - 2, 2, ": ") == 0; }
   bool has(const std::string& k) const { return j_.contains(k); }
   const json& get(const std::string& k) {
     seen_.insert(k);
     return j_.at(k);
   }
-  std::string path(const std::string& k) const { return where_ + "." + k; }
+  std::string path(const std::string& k) const { return is_root() ? where_ + k : where_ + "." + k; }
 
   std::string string(const std::string& k, const std::string& def) {
     if (!has(k)) return def;
@@ -121,9 +125,15 @@ class Obj {
   }
   void finish() const {
     for (auto it = j_.begin(); it != j_.end(); ++it)
-      if (!seen_.count(it.key())) throw InputError("unknown key " + path(it.key()));
+      if (!seen_.count(it.key()))
+        throw InputError(is_root() ? where_ + "unknown key " + it.key() : unknown(it.key()));
   }
 
+  // "src: problem" + "MM" -> "src: unknown key problem.MM"
+  std::string unknown(const std::string& key) const {
+    const std::size_t colon = where_.rfind(": ");
+    return where_.substr(0, colon + 2) + "unknown key " + where_.substr(colon + 2) + "." + key;
+  }
   static double as_number(const json& v, const std::string& p) {
     if (!v.is_number()) throw InputError(p + " must be a number");
     const double d = v.get<double>();
@@ -265,7 +275,7 @@ Experiment parse_experiment(const std::string& json_text, const std::string& sou
   }
   Experiment e;
   e.canonical_json = root.dump();
-  Obj o(root, source);
+  Obj o(root, source + ": ");
 
   if (!o.has("name")) throw InputError(source + ": name is required");
   e.name = o.string("name", "");
