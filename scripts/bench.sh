@@ -30,7 +30,7 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
 { lscpu; echo; c++ --version | head -1; echo "flags: -O3 -DNDEBUG (CMake Release), no -march=native";
-  echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"; } >"$out/machine.txt"
+  echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"; echo "load: $(uptime)"; } >"$out/machine.txt"
 
 if [ "$quick" = "--quick" ]; then
   "$wnflow" bench --quick --peers --csv "$out/bench.csv" --json "$out/bench.json" | tee "$out/bench.txt"
