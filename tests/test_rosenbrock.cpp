@@ -1,0 +1,197 @@
+// The low-rank Rosenbrock stepper: its Woodbury solves against dense LU (and the fallback
+// when Woodbury is inaccurate), its limits against rosenbrock4 and dopri5, its step counts
+// against rosenbrock4 (same method and controller), and no allocation per step.
+#define BOOST_TEST_MODULE rosenbrock
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <new>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/instance.hpp>
+#include <wnflow/integrate.hpp>
+#include <wnflow/rosenbrock.hpp>
+#include <wnflow/weight_norm.hpp>
+#include <wnflow/weight_norm_classic.hpp>
+
+// Count every heap allocation in this process.
+static std::atomic<long> allocations{0};
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace wnflow;
+
+namespace {
+
+double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
+
+// (σ I − diag(D) − U V^T) x = b by dense LU, the reference.
+Vector dense_solve(const LowRankSolver& s, double sigma, const Vector& b) {
+  Matrix A = -s.U * s.V.transpose();
+  A.diagonal().array() += sigma - s.D.array();
+  return A.partialPivLu().solve(b);
+}
+
+struct Run {
+  IntegrateSummary summary;
+  Vector x;  // the recovered vector B(w^L)
+};
+
+template <class Flow>
+Run run(const Flow& flow, StepperKind kind) {
+  IntegrateOptions o;
+  o.stepper = kind;
+  o.rtol = 1e-10;
+  o.atol = 1e-14;
+  o.t_max = 1e8;
+  o.loss_tol = 1e-20;
+  Vector state = flow.initial_state();
+  Run r;
+  r.summary = integrate(flow, state, o);
+  r.x = flow.network().x_of_w(flow.weights(state));
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
+  const Eigen::Index n = 90, k = 12;
+  std::srand(3);
+  LowRankSolver s(n, k);
+  BOOST_TEST_REQUIRE(!s.dense_mode());
+  s.U = Matrix::Random(n, k);
+  s.V = Matrix::Random(n, k);
+  const Vector b = Vector::Random(n);
+  Vector x(n);
+  // Diagonals from benign to spread over 20 decades, the regime of small weights.
+  for (double spread : {0.0, 5.0, 10.0, 20.0}) {
+    s.D = -(Vector::LinSpaced(n, 0.0, spread).array() * std::log(10.0)).exp().matrix();
+    for (double sigma : {1e-6, 1.0, 1e6}) {
+      s.factor(sigma);
+      s.solve(b, x);
+      BOOST_TEST_CONTEXT("spread 1e" << spread << ", sigma " << sigma) {
+        BOOST_TEST(rel(x, dense_solve(s, sigma, b)) < 1e-9);
+      }
+    }
+  }
+  BOOST_TEST(s.fallbacks == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_singular_capacitance_falls_back_to_dense_lu) {
+  // σ − D_i = 0 for one i makes Woodbury's Δ^{-1} infinite, while σ I − J stays regular.
+  const Eigen::Index n = 60, k = 6;
+  std::srand(4);
+  LowRankSolver s(n, k);
+  s.U = Matrix::Random(n, k);
+  s.V = Matrix::Random(n, k);
+  s.D = Vector::Random(n);
+  const double sigma = 2.0;
+  s.D[7] = sigma;
+  const Vector b = Vector::Random(n);
+  Vector x(n);
+  s.factor(sigma);
+  s.solve(b, x);
+  BOOST_TEST(s.fallbacks == 1);
+  BOOST_TEST(rel(x, dense_solve(s, sigma, b)) < 1e-10);
+}
+
+BOOST_AUTO_TEST_CASE(same_limits_and_step_counts_as_rosenbrock4) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = random_instance({24, 8, 2, 1, sign});
+    for (int L : {2, 3}) {
+      const DiagonalNetwork net(p, sign, L);
+      for (double alpha : {1.0, 10.0}) {
+        const GradientFlow gf(net, alpha);
+        const WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.05, initial_radius(net, alpha)));
+        const ClassicWeightNormFlow classic(net, alpha, classic_v0_norm({}, 0.05, initial_radius(net, alpha)));
+        const auto check = [&](const auto& flow, const std::string& name) {
+          const Run lr = run(flow, StepperKind::rosenbrock_lowrank);
+          const Run r4 = run(flow, StepperKind::rosenbrock4);
+          BOOST_TEST_CONTEXT(name << " " << to_string(sign) << " L=" << L << " alpha=" << alpha) {
+            BOOST_TEST_INFO(lr.summary.report());
+            BOOST_TEST(lr.summary.converged());
+            BOOST_TEST_INFO(r4.summary.report());
+            BOOST_TEST(r4.summary.converged());
+            BOOST_TEST(rel(lr.x, r4.x) < 1e-7);
+            // Same method, same controller: the step counts agree up to rounding-driven
+            // differences in accept/reject decisions.
+            BOOST_TEST(std::abs(lr.summary.steps - r4.summary.steps) <= 2 + r4.summary.steps / 20);
+          }
+        };
+        check(gf, "gf");
+        check(wn, "wn");
+        check(classic, "classic");
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(same_limit_as_dopri5) {
+  // A mildly stiff case, so that plain dopri5 gets there in reasonable time.
+  const Problem p = random_instance({24, 8, 2, 4, Sign::signed_});
+  const DiagonalNetwork net(p, Sign::signed_, 2);
+  const GradientFlow gf(net, 0.5);
+  const WeightNormFlow wn(net, 0.5, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.5)));
+  const Run gf_lr = run(gf, StepperKind::rosenbrock_lowrank), gf_dp = run(gf, StepperKind::dopri5);
+  const Run wn_lr = run(wn, StepperKind::rosenbrock_lowrank), wn_dp = run(wn, StepperKind::dopri5);
+  for (const Run* r : {&gf_lr, &gf_dp, &wn_lr, &wn_dp}) {
+    BOOST_TEST_INFO(r->summary.report());
+    BOOST_TEST(r->summary.converged());
+  }
+  BOOST_TEST(rel(gf_lr.x, gf_dp.x) < 1e-7);
+  BOOST_TEST(rel(wn_lr.x, wn_dp.x) < 1e-7);
+}
+
+namespace {
+
+// Allocations made by integrate() for a run of exactly `steps` steps (stopped by max_steps).
+template <class Flow>
+long allocations_for(const Flow& flow, long steps) {
+  IntegrateOptions o;
+  o.stepper = StepperKind::rosenbrock_lowrank;
+  o.rtol = 1e-14;
+  o.atol = 1e-16;
+  o.loss_tol = 0.0;
+  o.t_max = 1e300;
+  o.first_sample = 1e299;  // no observation inside the run
+  o.max_steps = steps;
+  Vector state = flow.initial_state();
+  const long before = allocations.load();
+  const IntegrateSummary s = integrate(flow, state, o);
+  const long used = allocations.load() - before;
+  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
+  BOOST_TEST(s.steps == steps);
+  return used;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
+  // P±, N = 40, M = 14: n = 80 and rank 14..18 take the Woodbury path; P+ WN (n = 41,
+  // rank 17) the dense one.
+  for (Sign sign : {Sign::signed_, Sign::positive}) {
+    const Problem p = random_instance({40, 14, 2, 3, sign});
+    const DiagonalNetwork net(p, sign, 3);
+    const GradientFlow gf(net, 0.2);
+    const WeightNormFlow wn(net, 0.2, WeightNormRates::from_ratio(0.3, initial_radius(net, 0.2)));
+    const ClassicWeightNormFlow classic(net, 0.2, 1.0);
+    BOOST_TEST_CONTEXT(to_string(sign)) {
+      // Three times the steps, the same allocations: none of them is per step. (A first run
+      // sizes the flows' scratch vectors and Gram matrix, once per flow.)
+      for (long steps : {10, 100}) {
+        allocations_for(gf, steps);
+        allocations_for(wn, steps);
+        allocations_for(classic, steps);
+      }
+      const long gf100 = allocations_for(gf, 100), wn100 = allocations_for(wn, 100),
+                 classic100 = allocations_for(classic, 100);
+      BOOST_TEST(allocations_for(gf, 300) == gf100);
+      BOOST_TEST(allocations_for(wn, 300) == wn100);
+      BOOST_TEST(allocations_for(classic, 300) == classic100);
+    }
+  }
+}
