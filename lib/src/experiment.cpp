@@ -255,7 +255,24 @@ std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& whe
 
 }  // namespace
 
+namespace {
+Experiment parse_experiment_text(const std::string& json_text, const std::string& source, bool quick);
+}  // namespace
+
+// Messages quote names and keys from the config: escape line breaks so each stays one line
+// (found by fuzz/fuzz_config.cpp: {"name": "x\n"}).
 Experiment parse_experiment(const std::string& json_text, const std::string& source, bool quick) {
+  try {
+    return parse_experiment_text(json_text, source, quick);
+  } catch (const InputError& e) {
+    std::string m;
+    for (const char c : std::string(e.what())) m += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+    throw InputError(m);
+  }
+}
+
+namespace {
+Experiment parse_experiment_text(const std::string& json_text, const std::string& source, bool quick) {
   json root;
   try {
     root = json::parse(json_text);
@@ -408,6 +425,8 @@ Experiment parse_experiment(const std::string& json_text, const std::string& sou
   o.finish();
   return e;
 }
+
+}  // namespace
 
 Experiment read_experiment(const std::string& path, bool quick) {
   std::ifstream in(path, std::ios::binary);
