@@ -4,6 +4,7 @@
 // report is still written), 2 bad input (before any work), 3 a figure could not be drawn,
 // 130 interrupted (rerun the same command to resume the sweeps).
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -37,14 +38,16 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
       out.push_back(parse_experiment(text, "built-in experiments/" + stem + ".json", a.quick));
     return out;
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(a.config, ec)) throw InputError("config '" + a.config + "' is a directory");
   std::ifstream in(a.config, std::ios::binary);
   if (!in) throw InputError("cannot open config file '" + a.config + "'");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
-    return {parse_experiment(text, a.config, a.quick)};  // reports the parse error in its words
+  } catch (const nlohmann::json::exception&) {
+    return {parse_experiment(text, a.config, a.quick)};  // reports the defect in its words
   }
   if (j.is_object() && j.contains("experiments")) {
     if (j.size() != 1) throw InputError(a.config + ": a list config has the single key \"experiments\"");
