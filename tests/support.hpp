@@ -1,7 +1,13 @@
 #pragma once
 // Helpers shared by the test suites: small random instances, the tight integration settings
 // the theory checks use, and a relative difference.
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <wnflow/instance.hpp>
 #include <wnflow/integrate.hpp>
 
@@ -32,5 +38,36 @@ inline IntegrateOptions tight_integration() {
 inline double relative_difference(const Vector& a, const Vector& b) {
   return (a - b).norm() / std::max(b.norm(), 1e-300);
 }
+
+// A fresh directory under the system temp directory, removed with everything in it when the
+// object goes out of scope. Unique per process and per object.
+struct TempDir {
+  std::filesystem::path dir;
+  TempDir() {
+    static int counter = 0;
+    dir = std::filesystem::temp_directory_path() /
+          ("wnflow_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string str() const { return dir.string(); }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  // Writes a file into the directory and returns its path.
+  std::string file(const std::string& name, const std::string& content) const {
+    std::ofstream(dir / name, std::ios::binary) << content;
+    return path(name);
+  }
+  // Number of entries in the directory (to catch stray temporaries).
+  std::size_t entries() const {
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()));
+  }
+};
 
 }  // namespace wnflow::testing

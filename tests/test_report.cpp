@@ -15,26 +15,15 @@
 #include <wnflow/errors.hpp>
 #include <wnflow/report.hpp>
 
+#include "support.hpp"
+
 namespace fs = std::filesystem;
 using namespace wnflow;
 using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    static int counter = 0;
-    dir = fs::temp_directory_path() /
-          ("wnflow_test_report_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using wnflow::testing::TempDir;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -39,7 +39,7 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
     return out;
   }
   std::error_code ec;
-  if (std::filesystem::is_directory(a.config, ec)) throw InputError("config '" + a.config + "' is a directory");
+  if (std::filesystem::is_directory(a.config, ec)) throw InputError("cannot read config file '" + a.config + "': it is a directory");
   std::ifstream in(a.config, std::ios::binary);
   if (!in) throw InputError("cannot open config file '" + a.config + "'");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
