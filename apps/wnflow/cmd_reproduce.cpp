@@ -103,7 +103,7 @@ Table status_table(const Table& rows) {
 Action add_reproduce(CLI::App& cmd) {
   auto a = std::make_shared<ReproduceArgs>();
   cmd.add_option("--out", a->out, "output directory (created if missing)")->capture_default_str();
-  cmd.add_flag("--quick", a->quick, "the quick grids of every experiment (about a minute on 2 cores)");
+  cmd.add_flag("--quick", a->quick, "the quick grids of every experiment (seconds on 2 cores)");
   cmd.add_option("--config", a->config, "run these experiments instead of the built-in E1-E7 (one config or {\"experiments\": [...]})");
   cmd.add_option("--only", a->only, "run only the experiments whose name starts with this (e.g. e3)");
   cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")->capture_default_str();
