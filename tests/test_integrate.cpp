@@ -12,15 +12,7 @@
 #include <wnflow/weight_norm.hpp>
 #include <wnflow/weight_norm_classic.hpp>
 
-// Count every heap allocation in this process.
-static std::atomic<long> allocations{0};
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "allocation_counter.hpp"
 
 using namespace wnflow;
 

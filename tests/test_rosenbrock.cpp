@@ -13,21 +13,13 @@
 #include <wnflow/weight_norm.hpp>
 #include <wnflow/weight_norm_classic.hpp>
 
-// Count every heap allocation in this process.
-static std::atomic<long> allocations{0};
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "allocation_counter.hpp"
+#include "support.hpp"
 
 using namespace wnflow;
 
 namespace {
 
-double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(b.norm(), 1e-300); }
 
 // (σ I − diag(D) − U V^T) x = b by dense LU, the reference.
 Vector dense_solve(const LowRankSolver& s, double sigma, const Vector& b) {
@@ -74,7 +66,7 @@ BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
       s.factor(sigma);
       s.solve(b, x);
       BOOST_TEST_CONTEXT("spread 1e" << spread << ", sigma " << sigma) {
-        BOOST_TEST(rel(x, dense_solve(s, sigma, b)) < 1e-9);
+        BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-9);
       }
     }
   }
@@ -96,7 +88,7 @@ BOOST_AUTO_TEST_CASE(a_singular_capacitance_falls_back_to_dense_lu) {
   s.factor(sigma);
   s.solve(b, x);
   BOOST_TEST(s.fallbacks == 1);
-  BOOST_TEST(rel(x, dense_solve(s, sigma, b)) < 1e-10);
+  BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10);
 }
 
 BOOST_AUTO_TEST_CASE(same_limits_and_step_counts_as_rosenbrock4) {
@@ -116,7 +108,7 @@ BOOST_AUTO_TEST_CASE(same_limits_and_step_counts_as_rosenbrock4) {
             BOOST_TEST(lr.summary.converged());
             BOOST_TEST_INFO(r4.summary.report());
             BOOST_TEST(r4.summary.converged());
-            BOOST_TEST(rel(lr.x, r4.x) < 1e-7);
+            BOOST_TEST(testing::relative_difference(lr.x, r4.x) < 1e-7);
             // Same method, same controller: the step counts agree up to rounding-driven
             // differences in accept/reject decisions.
             BOOST_TEST(std::abs(lr.summary.steps - r4.summary.steps) <= 2 + r4.summary.steps / 20);
@@ -142,8 +134,8 @@ BOOST_AUTO_TEST_CASE(same_limit_as_dopri5) {
     BOOST_TEST_INFO(r->summary.report());
     BOOST_TEST(r->summary.converged());
   }
-  BOOST_TEST(rel(gf_lr.x, gf_dp.x) < 1e-7);
-  BOOST_TEST(rel(wn_lr.x, wn_dp.x) < 1e-7);
+  BOOST_TEST(testing::relative_difference(gf_lr.x, gf_dp.x) < 1e-7);
+  BOOST_TEST(testing::relative_difference(wn_lr.x, wn_dp.x) < 1e-7);
 }
 
 namespace {

@@ -4,7 +4,6 @@
 // report is still written), 2 bad input (before any work), 3 a figure could not be drawn,
 // 130 interrupted (rerun the same command to resume the sweeps).
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -38,11 +37,7 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
       out.push_back(parse_experiment(text, "built-in experiments/" + stem + ".json", a.quick));
     return out;
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(a.config, ec)) throw InputError("cannot read config file '" + a.config + "': it is a directory");
-  std::ifstream in(a.config, std::ios::binary);
-  if (!in) throw InputError("cannot open config file '" + a.config + "'");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_config_text(a.config);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

@@ -428,7 +428,7 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
 
 }  // namespace
 
-Experiment read_experiment(const std::string& path, bool quick) {
+std::string read_config_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open config file '" + path + "'");
   std::string text;
@@ -439,7 +439,11 @@ Experiment read_experiment(const std::string& path, bool quick) {
   }
   if (in.bad()) throw InputError("cannot read config file '" + path + "'");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError("config file '" + path + "' is empty");
-  return parse_experiment(text, path, quick);
+  return text;
+}
+
+Experiment read_experiment(const std::string& path, bool quick) {
+  return parse_experiment(read_config_text(path), path, quick);
 }
 
 std::vector<Cell> expand_cells(const Experiment& e) {

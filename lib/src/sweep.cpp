@@ -95,7 +95,9 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   const std::vector<Cell> cells = expand_cells(e);
   summary.total = cells.size();
   const std::vector<std::string> columns = result_columns();
-  const std::size_t cell_col = 0, rows_col = 1;
+  const Table schema(columns);
+  const std::size_t cell_col = schema.column("cell"), rows_col = schema.column("cell_rows");
+  const std::size_t status_col = schema.column("status");
 
   std::map<std::string, std::size_t> index_of;
   for (const Cell& c : cells) index_of[c.key] = c.index;
@@ -151,7 +153,6 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   std::exception_ptr error;
   const std::size_t limit =
       options.max_cells >= 0 ? std::min(pending.size(), std::size_t(options.max_cells)) : pending.size();
-  const std::size_t status_col = 15;  // result_columns()[15] == "status"
   std::size_t finished_now = 0;
 
   auto worker = [&] {

@@ -66,6 +66,9 @@ struct Experiment {
 Experiment parse_experiment(const std::string& json_text, const std::string& source = "config",
                             bool quick = false);
 Experiment read_experiment(const std::string& path, bool quick = false);
+// The text of a config file; InputError naming the file if it cannot be opened or read (a
+// directory, say) or holds only white space.
+std::string read_config_text(const std::string& path);
 
 struct Cell {
   std::size_t index = 0;    // position in the grid (the row order of the final CSV)
