@@ -16,19 +16,7 @@ jobs=$(nproc)
 stamp() { echo "=== ci-extra: $* ($(date -u +%H:%M:%S))"; }
 
 # --- packages: the project's, plus clang with libFuzzer and cppcheck (CI only) ---------------
-bash scripts/install-deps.sh
-extra=(clang libclang-rt-14-dev cppcheck)
-missing=()
-for p in "${extra[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/install-deps.sh clang libclang-rt-14-dev cppcheck
 
 # -O1 keeps the instrumented builds quick to compile and run; -g1 gives file:line in reports;
 # no -DNDEBUG, so Eigen's bounds assertions are live too.
