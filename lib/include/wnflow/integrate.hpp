@@ -18,7 +18,9 @@ namespace wnflow {
 
 // rosenbrock_lowrank: the same Rosenbrock method as Odeint's rosenbrock4, with linear solves
 // that exploit the diagonal-plus-low-rank Jacobian (rosenbrock.hpp).
-enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank };
+// bdf: variable-order BDF (orders 1-5) with the same low-rank solves, reusing its Jacobian
+// and factorization over many steps (bdf.hpp).
+enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank, bdf };
 std::string to_string(StepperKind k);
 StepperKind parse_stepper(const std::string& text);  // "auto", "runge_kutta_dopri5", "dopri5", ...
 std::vector<std::string> stepper_names();
@@ -37,11 +39,13 @@ struct IntegrateOptions {
   long max_steps = 20'000'000;
   double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
   int samples_per_decade = 10;
-  // auto: explicit dopri5 first; when its step is held at the stability limit (checked every
-  // 100 steps by a power iteration on the Jacobian), or after stiff_switch_steps steps, the
-  // problem is treated as stiff and integration continues from the current state with
-  // rosenbrock_lowrank (if dim <= stiff_max_dim).
+  // auto: explicit dopri5 first; when its step is held near the stability limit (dt ρ(J) >
+  // stiff_threshold at two consecutive checks, every stiff_check_every steps, ρ by a power
+  // iteration on the Jacobian), or after stiff_switch_steps steps, the problem is treated as
+  // stiff and integration continues from the current state with bdf (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
+  long stiff_check_every = 25;
+  double stiff_threshold = 0.5;
   Eigen::Index stiff_max_dim = 3000;
 
   void validate() const;  // InputError naming the offending option

@@ -10,8 +10,9 @@
 // match — solves its linear systems by the Woodbury identity: one k x k LU per step,
 // O(n k^2 + k^3), and O(n k) per solve.
 //
-// Stability guard: every solve checks its residual against the factored matrix (O(n k)); a
-// failed check gets one step of iterative refinement, then the dense fallback. The dense path
+// Stability guard: the first solve after each factorization checks its residual against the
+// factored matrix (O(n k)); a failed check gets one step of iterative refinement, then the
+// dense fallback. The dense path
 // (Eigen's PartialPivLU, not uBLAS) is also used outright when k > n/3, where Woodbury would
 // not pay off.
 #include <Eigen/LU>
@@ -53,6 +54,7 @@ class LowRankSolver {
   Eigen::Index n_, k_;
   bool dense_;          // k > n/3: dense from the start
   bool use_dense_ = false;  // the current factorization is dense
+  bool verified_ = false;   // a solve with the current factorization passed the residual check
   double sigma_ = 0.0;
   Vector delta_, y_, r_, dx_, vx_, t_, s_;
   Matrix W_, cap_, Jd_;

@@ -1,0 +1,240 @@
+// The variable-order BDF stepper: against the matrix exponential on a stiff linear system with
+// a diagonal-plus-low-rank Jacobian (closed form), its error shrinking with the tolerance, its
+// dense output, flow limits against the theory (T1 dual for GF, the α_eff prediction T3 for
+// WN), auto handing stiff flows to it, and no allocation per step.
+#define BOOST_TEST_MODULE bdf
+#include <algorithm>
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <new>
+#include <Eigen/Eigenvalues>
+#include <wnflow/bdf.hpp>
+#include <wnflow/gf_limit.hpp>
+#include <wnflow/gradient_flow.hpp>
+#include <wnflow/instance.hpp>
+#include <wnflow/integrate.hpp>
+#include <wnflow/predict.hpp>
+#include <wnflow/weight_norm.hpp>
+
+#include "allocation_counter.hpp"
+#include "support.hpp"
+
+using namespace wnflow;
+
+namespace {
+
+// x' = J x with J = -diag(d) - B B^T: symmetric negative definite, diagonal plus rank k, its
+// eigenvalues spread over the decades of d (stiff).
+struct LinearSystem final : RosenbrockSystem {
+  Vector d;
+  Matrix B;
+  long rhs_evals = 0, jacobian_evals = 0;
+  LinearSystem(Eigen::Index n, Eigen::Index k, double decades) {
+    std::srand(11);
+    d = (Vector::LinSpaced(n, -2.0, -2.0 + decades).array() * std::log(10.0)).exp().matrix();
+    B = Matrix::Random(n, k);
+  }
+  Matrix dense() const {
+    Matrix J = -B * B.transpose();
+    J.diagonal() -= d;
+    return J;
+  }
+  void rhs(const Vector& x, Vector& dx) override {
+    ++rhs_evals;
+    dx = -d.cwiseProduct(x) - B * (B.transpose() * x);
+  }
+  Eigen::Index jacobian_rank() const override { return B.cols(); }
+  void jacobian_factors(const Vector&, Vector& D, Matrix& U, Matrix& V) override {
+    ++jacobian_evals;
+    D = -d;
+    U = -B;
+    V = B;
+  }
+  void jacobian(const Vector&, Matrix& J) override {
+    ++jacobian_evals;
+    J = dense();
+  }
+  // exp(J t) x0 from the eigendecomposition of the symmetric J: independent of any stepper.
+  Vector exact(const Vector& x0, double t) const {
+    const Eigen::SelfAdjointEigenSolver<Matrix> eig(dense());
+    return eig.eigenvectors() *
+           ((eig.eigenvalues() * t).array().exp() * (eig.eigenvectors().transpose() * x0).array()).matrix();
+  }
+};
+
+struct LinearRun {
+  Vector x;           // at t_end, by dense output
+  Vector x_mid;       // at t_mid (inside some step), by dense output
+  long steps = 0;
+  int max_order = 0;
+};
+
+LinearRun run_linear(LinearSystem& sys, const Vector& x0, double rtol, double t_mid, double t_end) {
+  LowRankBdf st(x0.size(), sys.jacobian_rank(), 1e-14, rtol);
+  st.initialize(x0, 0.0, 1.0);
+  LinearRun r;
+  r.x.resize(x0.size());
+  r.x_mid.resize(x0.size());
+  bool mid_done = false;
+  while (st.current_time() < t_end) {
+    BOOST_TEST_REQUIRE(st.do_step(sys));
+    ++r.steps;
+    r.max_order = std::max(r.max_order, st.order());
+    if (!mid_done && st.current_time() >= t_mid) {
+      st.calc_state(t_mid, r.x_mid);
+      mid_done = true;
+    }
+  }
+  st.calc_state(t_end, r.x);
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(stiff_linear_system_matches_the_matrix_exponential) {
+  // Eigenvalues from -1e-2 to below -1e4: an explicit method would need t ρ / 3.3 > 3e4 steps.
+  LinearSystem sys(120, 10, 6.0);
+  const Vector x0 = Vector::Ones(120);
+  const double t_mid = 3.7, t_end = 10.0;
+  const LinearRun r = run_linear(sys, x0, 1e-9, t_mid, t_end);
+  BOOST_TEST(testing::relative_difference(r.x, sys.exact(x0, t_end)) < 1e-6);
+  BOOST_TEST(testing::relative_difference(r.x_mid, sys.exact(x0, t_mid)) < 1e-6);
+  // An explicit method would be held at its stability limit, dt ρ ≈ 3.3: ten times fewer steps.
+  const double rho = -Eigen::SelfAdjointEigenSolver<Matrix>(sys.dense()).eigenvalues().minCoeff();
+  BOOST_TEST_INFO("steps " << r.steps << ", rho " << rho);
+  BOOST_TEST(r.steps * 10 < t_end * rho / 3.3);
+  // Variable order: the smooth slow modes take it to high order.
+  BOOST_TEST(r.max_order >= 4);
+  // Jacobian reuse: one Jacobian serves many steps (a refresh follows a Newton failure only).
+  BOOST_TEST(sys.jacobian_evals * 20 < r.steps);
+}
+
+BOOST_AUTO_TEST_CASE(error_shrinks_with_the_tolerance) {
+  LinearSystem sys(80, 6, 4.0);
+  const Vector x0 = Vector::LinSpaced(80, 1.0, 2.0);
+  const Vector exact = sys.exact(x0, 5.0);
+  const double loose = testing::relative_difference(run_linear(sys, x0, 1e-5, 1.0, 5.0).x, exact);
+  const double tight = testing::relative_difference(run_linear(sys, x0, 1e-10, 1.0, 5.0).x, exact);
+  BOOST_TEST_INFO("loose " << loose << ", tight " << tight);
+  BOOST_TEST(tight < 1e-7);
+  BOOST_TEST(tight * 100 < loose);
+}
+
+namespace {
+
+template <class Flow>
+IntegrateSummary run_flow(const Flow& flow, StepperKind kind, Vector& state) {
+  IntegrateOptions o;
+  o.stepper = kind;
+  o.rtol = 1e-10;
+  o.atol = 1e-14;
+  o.t_max = 1e9;
+  o.loss_tol = 1e-22;
+  state = flow.initial_state();
+  return integrate(flow, state, o);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(gradient_flow_limits_match_the_dual) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = random_instance({30, 10, 2, 5, sign});
+    for (int L : {2, 3}) {
+      for (double alpha : {0.1, 10.0}) {
+        const DiagonalNetwork net(p, sign, L);
+        const GradientFlow gf(net, alpha);
+        Vector state;
+        const IntegrateSummary s = run_flow(gf, StepperKind::bdf, state);
+        const Vector x = net.x_of_w(gf.weights(state));
+        const GfLimit theory = gf_limit(p, sign, L, alpha);
+        BOOST_TEST_CONTEXT(to_string(sign) << " L=" << L << " alpha=" << alpha) {
+          BOOST_TEST_INFO(s.report());
+          BOOST_TEST(s.converged());
+          BOOST_TEST(testing::relative_difference(x, theory.x) < 1e-6);
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(weight_norm_limits_match_the_alpha_eff_prediction) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = random_instance({30, 10, 2, 6, sign});
+    for (double alpha : {1.0, 10.0}) {
+      FlowOptions fo;
+      fo.kind = FlowKind::wn;
+      fo.sign = sign;
+      fo.depth = 2;
+      fo.alpha = alpha;
+      fo.ratio = 0.05;
+      const DiagonalNetwork net(p, sign, 2);
+      const WeightNormFlow wn(net, alpha, resolve_rates(fo, initial_radius(net, alpha)));
+      Vector state;
+      const IntegrateSummary s = run_flow(wn, StepperKind::bdf, state);
+      const Vector x = net.x_of_w(wn.weights(state));
+      const Prediction theory = predict_limit(p, fo);
+      BOOST_TEST_CONTEXT(to_string(sign) << " alpha=" << alpha) {
+        BOOST_TEST_INFO(s.report());
+        BOOST_TEST(s.converged());
+        BOOST_TEST(testing::relative_difference(x, theory.x) < 1e-5);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(auto_hands_a_stiff_flow_to_bdf) {
+  // WN at large α with a slow tangential rate: a fast radial mode and slow directions.
+  const Problem p = random_instance({40, 12, 3, 2, Sign::positive});
+  const DiagonalNetwork net(p, Sign::positive, 2);
+  const WeightNormFlow wn(net, 10.0, WeightNormRates::from_ratio(0.05, initial_radius(net, 10.0)));
+  Vector state;
+  const IntegrateSummary automatic = run_flow(wn, StepperKind::automatic, state);
+  const Vector x_auto = net.x_of_w(wn.weights(state));
+  const IntegrateSummary explicit_only = run_flow(wn, StepperKind::dopri5, state);
+  const Vector x_dopri = net.x_of_w(wn.weights(state));
+  BOOST_TEST_INFO(automatic.report() << explicit_only.report());
+  BOOST_TEST(automatic.converged());
+  BOOST_TEST(explicit_only.converged());
+  BOOST_TEST(to_string(automatic.stepper_used) == "bdf");
+  BOOST_TEST(automatic.switch_time > 0.0);
+  BOOST_TEST(automatic.steps * 3 < explicit_only.steps);
+  BOOST_TEST(testing::relative_difference(x_auto, x_dopri) < 1e-6);
+}
+
+namespace {
+
+template <class Flow>
+long allocations_for(const Flow& flow, long steps) {
+  IntegrateOptions o;
+  o.stepper = StepperKind::bdf;
+  o.rtol = 1e-12;
+  o.atol = 1e-16;
+  o.loss_tol = 0.0;
+  o.t_max = 1e300;
+  o.first_sample = 1e299;  // no observation inside the run
+  o.max_steps = steps;
+  Vector state = flow.initial_state();
+  const long before = allocations.load();
+  const IntegrateSummary s = integrate(flow, state, o);
+  const long used = allocations.load() - before;
+  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
+  return used;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
+  for (Sign sign : {Sign::signed_, Sign::positive}) {
+    const Problem p = random_instance({40, 14, 2, 3, sign});
+    const DiagonalNetwork net(p, sign, 3);
+    const GradientFlow gf(net, 0.2);
+    const WeightNormFlow wn(net, 0.2, WeightNormRates::from_ratio(0.3, initial_radius(net, 0.2)));
+    BOOST_TEST_CONTEXT(to_string(sign)) {
+      allocations_for(gf, 10);
+      allocations_for(wn, 10);
+      BOOST_TEST(allocations_for(gf, 300) == allocations_for(gf, 100));
+      BOOST_TEST(allocations_for(wn, 300) == allocations_for(wn, 100));
+    }
+  }
+}
