@@ -757,7 +757,7 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       std::vector<std::string> argv;
     };
     const std::vector<Peer> peers{
-        {"run", "wnflow-run:auto", run_ok, run_why, {o.paths.wnflow_binary, "run", "--json"}},
+        {"run", "wnflow-run:auto", run_ok, run_why, {o.paths.wnflow_binary, "run", "--json", "--allow-unconverged"}},
         {"lsoda", "scipy:LSODA", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "LSODA"}},
         {"rk45", "scipy:RK45", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "RK45"}},
         {"cvode", "cvode:BDF", cvode_ok, cvode_why, {o.paths.cvode_binary}}};
