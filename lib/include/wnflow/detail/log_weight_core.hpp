@@ -26,8 +26,10 @@ struct LogWeightWorkspace {
   // Scratch of the factored Jacobian: w^{L-2}, K w^L, A x, A^T A x, w^2, dc/dz, dz/dt, and
   // one vector per flow-specific use (sized on first use).
   Vector wl2, Kp, Ax, AtAx, w2, dc, dz, extra, small;
+  Vector w_loss;  // exp(z) for loss() and loss_floor(), so that w stays that of evaluate()
   explicit LogWeightWorkspace(const DiagonalNetwork& net)
       : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()),
+        w_loss(net.n()),
         wl2(net.n()), Kp(net.n()), Ax(net.M()), AtAx(net.N()), w2(net.n()), dc(net.n()),
         dz(net.n()), extra(net.n()) {}
 };
@@ -44,15 +46,17 @@ class LogWeightCore {
     auto& s = *ws_;
     const int L = net_->depth();
     s.w = z.array().exp();
-    s.p = (double(L) * z.array()).exp();
+    power(z, s.w, L, s.p);
     net_->combine(s.p, s.x);
     net_->residual(s.x, s.e);
     net_->gradient(s.e, s.g);
     net_->lift(s.g, s.G);
-    if (L == 2)
-      s.u = s.G;
-    else
-      s.u = (double(L - 2) * z.array()).exp() * s.G.array();
+    switch (L) {
+      case 2: s.u = s.G; break;
+      case 3: s.u = s.w.array() * s.G.array(); break;
+      case 4: s.u = s.w.array().square() * s.G.array(); break;
+      default: s.u = (double(L - 2) * z.array()).exp() * s.G.array();
+    }
     s.r2 = s.w.squaredNorm();
     s.c = s.p.dot(s.G);
   }
@@ -155,19 +159,34 @@ class LogWeightCore {
   const LogWeightWorkspace& workspace() const { return *ws_; }
 
   double loss_floor(const ConstVectorRef& z) const {
-    ws_->p = (double(net_->depth()) * z.array()).exp();
-    return net_->loss_floor(ws_->p);
+    auto& s = *ws_;
+    s.w_loss = z.array().exp();
+    power(z, s.w_loss, net_->depth(), s.p);
+    return net_->loss_floor(s.p);
   }
 
   double loss(const ConstVectorRef& z) const {
     auto& s = *ws_;
-    s.p = (double(net_->depth()) * z.array()).exp();
+    s.w_loss = z.array().exp();
+    power(z, s.w_loss, net_->depth(), s.p);
     net_->combine(s.p, s.x);
     net_->residual(s.x, s.e);
     return 0.5 * s.e.squaredNorm();
   }
 
  private:
+  // p = w^L = exp(L z) given w = exp(z): by products for the common depths (the
+  // exponentials dominated a right-hand side at small N), exp otherwise. Same overflow and
+  // underflow thresholds; the results differ by a few ulps.
+  static void power(const ConstVectorRef& z, const Vector& w, int L, Vector& p) {
+    switch (L) {
+      case 2: p = w.array().square(); break;
+      case 3: p = w.array().square() * w.array(); break;
+      case 4: p = w.array().square().square(); break;
+      default: p = (double(L) * z.array()).exp();
+    }
+  }
+
   const Matrix& gram() const {
     auto& s = *ws_;
     if (s.gram.size() == 0) {
