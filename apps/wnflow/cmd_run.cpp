@@ -35,6 +35,7 @@ nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
   j["steps"] = r.summary.steps;
   j["rhs_evals"] = r.summary.rhs_evals;
   j["jacobian_evals"] = r.summary.jacobian_evals;
+  j["factorizations"] = r.summary.factorizations;
   j["stepper"] = to_string(r.summary.stepper_used);
   j["l1_norm"] = number(r.l1_norm);
   j["radius"] = number(r.radius);

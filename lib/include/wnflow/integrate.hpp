@@ -58,6 +58,7 @@ struct IntegrateSummary {
   long steps = 0;
   long rhs_evals = 0;
   long jacobian_evals = 0;
+  long factorizations = 0;  // of the stiff steppers' iteration matrices (rosenbrock_lowrank, bdf)
   StepperKind stepper_used = StepperKind::dopri5;  // the last stepper that ran
   double switch_time = -1.0;                       // auto: when it switched to the stiff stepper
   std::string message;                             // details of a failure
