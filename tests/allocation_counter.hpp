@@ -51,3 +51,26 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+#include <wnflow/integrate.hpp>
+
+namespace wnflow::testing {
+
+// Allocations made by integrate() for a run of exactly `steps` steps of the stepper in `o`
+// (stopped by max_steps: loss stop off, no observation inside the run), checked to stop so.
+template <class Flow>
+long integrate_allocations(const Flow& flow, wnflow::IntegrateOptions o, long steps) {
+  o.loss_tol = 0.0;
+  o.t_max = 1e300;
+  o.first_sample = 1e299;
+  o.max_steps = steps;
+  wnflow::Vector state = flow.initial_state();
+  const long before = allocations.load();
+  const wnflow::IntegrateSummary s = wnflow::integrate(flow, state, o);
+  const long used = allocations.load() - before;
+  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
+  BOOST_TEST(s.steps == steps);
+  return used;
+}
+
+}  // namespace wnflow::testing

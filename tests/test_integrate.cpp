@@ -25,17 +25,7 @@ template <class Flow>
 long allocations_for(const Flow& flow, StepperKind kind, long steps) {
   IntegrateOptions o;
   o.stepper = kind;
-  o.loss_tol = 0.0;
-  o.t_max = 1e12;
-  o.first_sample = 1e11;  // no observation inside the run
-  o.max_steps = steps;
-  Vector state = flow.initial_state();
-  const long before = allocations.load();
-  const IntegrateSummary s = integrate(flow, state, o);
-  const long used = allocations.load() - before;
-  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
-  BOOST_TEST(s.steps == steps);
-  return used;
+  return testing::integrate_allocations(flow, o, steps);
 }
 
 }  // namespace

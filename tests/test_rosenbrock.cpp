@@ -147,17 +147,7 @@ long allocations_for(const Flow& flow, long steps) {
   o.stepper = StepperKind::rosenbrock_lowrank;
   o.rtol = 1e-14;
   o.atol = 1e-16;
-  o.loss_tol = 0.0;
-  o.t_max = 1e300;
-  o.first_sample = 1e299;  // no observation inside the run
-  o.max_steps = steps;
-  Vector state = flow.initial_state();
-  const long before = allocations.load();
-  const IntegrateSummary s = integrate(flow, state, o);
-  const long used = allocations.load() - before;
-  BOOST_TEST(to_string(s.stop_reason) == "max_steps");
-  BOOST_TEST(s.steps == steps);
-  return used;
+  return testing::integrate_allocations(flow, o, steps);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ constexpr double residual_tol = 1e-11;
 
 // ---------------------------------------------------------------- LowRankSolver
 LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
-    : n_(n), k_(k), dense_(3 * k > n) {
+    : n_(n), dense_(3 * k > n) {
   if (dense_) {
     J.resize(n, n);
     Jd_.resize(n, n);

@@ -51,7 +51,7 @@ class LowRankSolver {
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 
-  Eigen::Index n_, k_;
+  Eigen::Index n_;
   bool dense_;          // k > n/3: dense from the start
   bool use_dense_ = false;  // the current factorization is dense
   bool verified_ = false;   // a solve with the current factorization passed the residual check

@@ -29,9 +29,8 @@ struct LogWeightWorkspace {
   Vector w_loss;  // exp(z) for loss() and loss_floor(), so that w stays that of evaluate()
   explicit LogWeightWorkspace(const DiagonalNetwork& net)
       : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()),
-        w_loss(net.n()),
         wl2(net.n()), Kp(net.n()), Ax(net.M()), AtAx(net.N()), w2(net.n()), dc(net.n()),
-        dz(net.n()), extra(net.n()) {}
+        dz(net.n()), extra(net.n()), w_loss(net.n()) {}
 };
 
 class LogWeightCore {
