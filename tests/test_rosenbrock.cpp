@@ -138,42 +138,10 @@ BOOST_AUTO_TEST_CASE(same_limit_as_dopri5) {
   BOOST_TEST(testing::relative_difference(wn_lr.x, wn_dp.x) < 1e-7);
 }
 
-namespace {
-
-// Allocations made by integrate() for a run of exactly `steps` steps (stopped by max_steps).
-template <class Flow>
-long allocations_for(const Flow& flow, long steps) {
+BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
   IntegrateOptions o;
   o.stepper = StepperKind::rosenbrock_lowrank;
   o.rtol = 1e-14;
   o.atol = 1e-16;
-  return testing::integrate_allocations(flow, o, steps);
-}
-
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
-  // P±, N = 40, M = 14: n = 80 and rank 14..18 take the Woodbury path; P+ WN (n = 41,
-  // rank 17) the dense one.
-  for (Sign sign : {Sign::signed_, Sign::positive}) {
-    const Problem p = random_instance({40, 14, 2, 3, sign});
-    const DiagonalNetwork net(p, sign, 3);
-    const GradientFlow gf(net, 0.2);
-    const WeightNormFlow wn(net, 0.2, WeightNormRates::from_ratio(0.3, initial_radius(net, 0.2)));
-    const ClassicWeightNormFlow classic(net, 0.2, 1.0);
-    BOOST_TEST_CONTEXT(to_string(sign)) {
-      // Three times the steps, the same allocations: none of them is per step. (A first run
-      // sizes the flows' scratch vectors and Gram matrix, once per flow.)
-      for (long steps : {10, 100}) {
-        allocations_for(gf, steps);
-        allocations_for(wn, steps);
-        allocations_for(classic, steps);
-      }
-      const long gf100 = allocations_for(gf, 100), wn100 = allocations_for(wn, 100),
-                 classic100 = allocations_for(classic, 100);
-      BOOST_TEST(allocations_for(gf, 300) == gf100);
-      BOOST_TEST(allocations_for(wn, 300) == wn100);
-      BOOST_TEST(allocations_for(classic, 300) == classic100);
-    }
-  }
+  testing::check_no_allocation_per_step(o);
 }
