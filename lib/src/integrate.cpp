@@ -189,10 +189,10 @@ class Driver {
   IntegrateSummary run() {
     const bool stiff_allowed = flow_.dimension() <= o_.stiff_max_dim;
     switch (o_.stepper) {
-      case StepperKind::dopri5: run_dense(dopri5(), LONG_MAX); break;
+      case StepperKind::dopri5: run_dense(dopri5()); break;
       case StepperKind::bulirsch_stoer: {
         ode::bulirsch_stoer_dense_out<Vector, double, Vector, double, ode::vector_space_algebra> st(o_.atol, o_.rtol);
-        run_dense(st, LONG_MAX);
+        run_dense(st);
         break;
       }
       case StepperKind::cash_karp54:
@@ -323,23 +323,21 @@ class Driver {
     return false;
   }
 
-  // Dense-output steppers: step freely, interpolate at the sample times. Returns false when
-  // the step budget ran out before the run was over.
+  // Dense-output steppers: step freely, interpolate at the sample times.
   template <class Dense>
-  bool run_dense(Dense&& st, long budget) {
+  void run_dense(Dense&& st) {
     s_.stepper_used = o_.stepper == StepperKind::bulirsch_stoer ? StepperKind::bulirsch_stoer : StepperKind::dopri5;
     CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
     st.initialize(x_, t_, dt_);
-    for (long local = 0;; ++local) {
-      if (local >= budget) return false;
+    for (;;) {
       std::pair<double, double> span;
       try {
         span = st.do_step(sys);
       } catch (const ode::step_adjustment_error& e) {
         stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
-        return true;
+        return;
       } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return true;
+        if (!shrink_after_overflow()) return;
         st.initialize(x_, t_, dt_);
         continue;
       }
@@ -358,7 +356,7 @@ class Driver {
         t_ = span.second;
         dt_ = st.current_time_step();
       }
-      if (finished()) return true;
+      if (finished()) return;
     }
   }
 

@@ -51,7 +51,7 @@ class LowRankBdf {
   // Simplified Newton for the corrector; true when it converged. Fills xnew_, d_.
   bool newton(RosenbrockSystem& sys, double c, int& iterations);
 
-  double atol_, rtol_, newton_tol_;
+  double atol_, rtol_;
   LowRankSolver solver_;
   Matrix Dt_, Dtmp_;  // the difference table, one column per difference (n x (max_order + 3))
   Vector x_, xnew_, xpred_, psi_, d_, f_, rhs_, dy_, scale_, err_;
