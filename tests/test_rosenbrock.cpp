@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE rosenbrock
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <new>
 #include <wnflow/gradient_flow.hpp>
@@ -71,6 +72,61 @@ BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
     }
   }
   BOOST_TEST(s.fallbacks == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_declared_symmetric_block_solves_as_the_full_product) {
+  // U = [diag(a) G, U2], V = [diag(b) G, V2]: the leading block of V^T Δ^{-1} U is symmetric,
+  // and factor() forms only its lower triangle. The solve must match dense LU, and the
+  // undeclared (full-product) factorization, for every sign pattern of a and b.
+  const Eigen::Index n = 80, m = 10, k = 13;
+  std::srand(5);
+  const Matrix G = Matrix::Random(n, m);
+  const Vector a = Vector::Random(n), bs = Vector::Random(n), b = Vector::Random(n);
+  LowRankSolver full(n, k), half(n, k);
+  for (LowRankSolver* s : {&full, &half}) {
+    s->U << a.asDiagonal() * G, Matrix::Random(n, k - m);
+    s->V << bs.asDiagonal() * G, Matrix::Random(n, k - m);
+    s->D = -Vector::Random(n).cwiseAbs();
+  }
+  half.U = full.U;
+  half.V = full.V;
+  half.D = full.D;
+  half.symmetric_cols = m;
+  Vector x_full(n), x_half(n);
+  for (double sigma : {1e-3, 1.0, 1e3}) {
+    full.factor(sigma);
+    half.factor(sigma);
+    full.solve(b, x_full);
+    half.solve(b, x_half);
+    BOOST_TEST_CONTEXT("sigma " << sigma) {
+      BOOST_TEST(testing::relative_difference(x_half, dense_solve(half, sigma, b)) < 1e-10);
+      BOOST_TEST(testing::relative_difference(x_half, x_full) < 1e-12);
+    }
+  }
+  BOOST_TEST(half.fallbacks == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_flows_declared_symmetric_columns_are_symmetric) {
+  // Every flow says its first M columns are rescalings of one C^T: check V^T diag(d) U on
+  // those columns is symmetric for a random d, at a generic state.
+  const Problem p = random_instance({60, 20, 3, 9, Sign::signed_});
+  const DiagonalNetwork net(p, Sign::signed_, 3);
+  const auto check = [](const auto& flow) {
+    const Eigen::Index n = flow.dimension(), k = flow.jacobian_rank(), m = flow.jacobian_symmetric_rank();
+    BOOST_TEST_REQUIRE(m <= k);
+    std::srand(6);
+    const Vector state = flow.initial_state() + 0.3 * Vector::Random(n);
+    Vector D(n);
+    Matrix U(n, k), V(n, k);
+    flow.jacobian_factors(state, D, U, V);
+    const Vector d = Vector::Random(n);
+    const Matrix block = V.leftCols(m).transpose() * d.asDiagonal() * U.leftCols(m);
+    BOOST_TEST(block.norm() > 0.0);
+    BOOST_TEST((block - block.transpose()).norm() <= 1e-12 * block.norm());
+  };
+  check(GradientFlow(net, 0.5, 1.0));
+  check(WeightNormFlow(net, 0.5, WeightNormRates::from_ratio(0.05, 0.5 * std::sqrt(double(net.n())), 1.0)));
+  check(ClassicWeightNormFlow(net, 0.5, 2.0));
 }
 
 BOOST_AUTO_TEST_CASE(a_singular_capacitance_falls_back_to_dense_lu) {

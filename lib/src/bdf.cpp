@@ -64,10 +64,14 @@ void LowRankBdf::initialize(const Vector& x0, double t0, double dt0) {
 }
 
 void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
-  if (solver_.dense_mode())
+  started_jacobian_ = true;
+  jacobian_age_ = 0;
+  if (solver_.dense_mode()) {
     sys.jacobian(at, solver_.J);
-  else
+  } else {
     sys.jacobian_factors(at, solver_.D, solver_.U, solver_.V);
+    solver_.symmetric_cols = sys.symmetric_rank();
+  }
   lu_valid_ = false;
 }
 
@@ -139,6 +143,14 @@ bool LowRankBdf::do_step(RosenbrockSystem& sys) {
   t_old_ = t_;
   const double min_step = 10.0 * std::abs(std::nextafter(t_, infinity) - t_);
   bool current_jacobian = false;
+  // As in CVODE (MSBJ): a Jacobian older than max_jacobian_age steps is refreshed. Without
+  // it, one Jacobian from the start of a long run drives every Newton iteration, and near
+  // the limit the iteration stops (at newton_tol) before the stiff residual directions
+  // have settled: the loss then stalls above its tolerance.
+  if (started_jacobian_ && ++jacobian_age_ >= max_jacobian_age) {
+    refresh_jacobian(sys, x_);
+    current_jacobian = true;
+  }
   for (int attempt = 0;; ++attempt) {
     if (attempt >= 500 || !(h_ >= min_step)) return false;
     const double c = h_ / alpha_[order_];

@@ -7,6 +7,8 @@
 #include <climits>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/bdf.hpp>
@@ -149,6 +151,12 @@ struct UblasJacobian {
   }
 };
 
+template <class Flow, class = void>
+struct HasSymmetricRank : std::false_type {};
+template <class Flow>
+struct HasSymmetricRank<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_symmetric_rank())>>
+    : std::true_type {};
+
 // The flow as the low-rank Rosenbrock stepper sees it.
 template <class Flow>
 struct LowRankSystem final : RosenbrockSystem {
@@ -169,6 +177,12 @@ struct LowRankSystem final : RosenbrockSystem {
   void jacobian(const Vector& x, Matrix& J) override {
     ++*jacobian_evals;
     flow->jacobian(x, J);
+  }
+  Eigen::Index symmetric_rank() const override {
+    if constexpr (HasSymmetricRank<Flow>::value)
+      return flow->jacobian_symmetric_rank();
+    else
+      return 0;
   }
 };
 
@@ -258,13 +272,23 @@ class Driver {
   // step is held near its stability limit is wasting work on a stiff problem; on the stiff
   // flows the controllers settle at dt ρ ≈ 0.5-1.2 (not at the edge of the stability
   // interval, 3.3/ρ for dopri5) and stay there for thousands of steps, hence the low threshold.
+  static constexpr double stiff_growth = 1.5;
+  double last_stiffness_ = 0.0;
   bool stiff_vote(bool detect_stiffness, long local, int& votes) {
-    // Every 10 steps over the first 2·stiff_check_every, so that a flow stiff from t = 0
-    // leaves the explicit stepper after ~20 steps, not ~75 (13 right-hand sides a step).
+    // At steps 5 and 10, then every 10 steps up to 2·stiff_check_every, so that a flow stiff
+    // from t = 0 leaves the explicit stepper after ~10 steps, not ~75 (13 right-hand sides a
+    // step; one check costs 13 more).
     const long every = o_.stiff_check_every;
-    const long interval = local < 2 * every ? std::min(every, 10L) : every;
+    const long interval = local <= 10 ? std::min(every, 5L) : local < 2 * every ? std::min(every, 10L) : every;
     if (!detect_stiffness || local == 0 || local % interval != 0) return false;
-    votes = dt_ * spectral_radius() > o_.stiff_threshold ? votes + 1 : 0;
+    // A vote counts when dt·ρ is above the threshold and grew less than stiff_growth since the
+    // last check: a step still growing by accuracy is not held by stability, and on mildly
+    // stiff flows that end soon the explicit stepper wins (P± N = 400, alpha = 1: 1.65x fewer
+    // instructions than voting on dt·ρ alone; N = 150 within 1%).
+    const double stiffness = dt_ * spectral_radius();
+    const bool saturated = !(last_stiffness_ > 0.0) || stiffness < stiff_growth * last_stiffness_;
+    votes = stiffness > o_.stiff_threshold && saturated ? votes + 1 : 0;
+    last_stiffness_ = stiffness;
     return votes >= 2;
   }
 

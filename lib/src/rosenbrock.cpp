@@ -70,7 +70,20 @@ void LowRankSolver::factor(double sigma) {
   use_dense_ = false;
   delta_ = sigma - D.array();
   W_ = delta_.cwiseInverse().asDiagonal() * U;
-  cap_.noalias() = -V.transpose() * W_;
+  const Eigen::Index k = U.cols(), m = std::min(symmetric_cols, k);
+  if (m > 1) {
+    auto block = cap_.topLeftCorner(m, m);
+    block.triangularView<Eigen::Lower>() = V.leftCols(m).transpose() * W_.leftCols(m);
+    for (Eigen::Index j = 0; j + 1 < m; ++j)  // mirror the lower triangle
+      block.row(j).tail(m - j - 1) = block.col(j).tail(m - j - 1).transpose();
+    if (k > m) {
+      cap_.rightCols(k - m).noalias() = V.transpose() * W_.rightCols(k - m);
+      cap_.bottomLeftCorner(k - m, m).noalias() = V.rightCols(k - m).transpose() * W_.leftCols(m);
+    }
+    cap_ = -cap_;
+  } else {
+    cap_.noalias() = -V.transpose() * W_;
+  }
   cap_.diagonal().array() += 1.0;
   cap_lu_.compute(cap_);
   verified_ = false;
@@ -155,10 +168,12 @@ double LowRankRosenbrock::error_norm() const {
 double LowRankRosenbrock::attempt(RosenbrockSystem& sys, double dt) {
   if (!jacobian_current_) {
     sys.rhs(x_, f0_);
-    if (solver_.dense_mode())
+    if (solver_.dense_mode()) {
       sys.jacobian(x_, solver_.J);
-    else
+    } else {
       sys.jacobian_factors(x_, solver_.D, solver_.U, solver_.V);
+      solver_.symmetric_cols = sys.symmetric_rank();
+    }
     jacobian_current_ = true;
   }
   solver_.factor(1.0 / (gamma * dt));

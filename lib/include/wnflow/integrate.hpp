@@ -6,6 +6,7 @@
 //   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
 //   Eigen::Index jacobian_rank(); void jacobian_factors(ConstVectorRef, VectorRef, Ref<Matrix>, Ref<Matrix>);
 //   double loss(ConstVectorRef); double loss_floor(ConstVectorRef);
+// and optionally Eigen::Index jacobian_symmetric_rank() (RosenbrockSystem::symmetric_rank)
 // (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
 // when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
 // never a silent result.
@@ -40,10 +41,11 @@ struct IntegrateOptions {
   double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
   int samples_per_decade = 10;
   // auto: explicit fehlberg78 first; when its step is held near the stability limit (dt ρ(J) >
-  // stiff_threshold at two consecutive checks, every 10 steps over the first
-  // 2·stiff_check_every steps and every stiff_check_every steps after that, ρ by a power
-  // iteration on the Jacobian), or after stiff_switch_steps steps, the problem is treated as
-  // stiff and integration continues from the current state with bdf (if dim <= stiff_max_dim).
+  // stiff_threshold and grown less than 1.5x since the previous check, at two consecutive
+  // checks; checks at steps 5 and 10, every 10 steps up to 2·stiff_check_every steps and
+  // every stiff_check_every steps after that, ρ by a power iteration on the Jacobian), or
+  // after stiff_switch_steps steps, the problem is treated as stiff and integration
+  // continues from the current state with bdf (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
   long stiff_check_every = 25;
   double stiff_threshold = 0.5;

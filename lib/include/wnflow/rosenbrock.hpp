@@ -28,6 +28,9 @@ class RosenbrockSystem {
   virtual Eigen::Index jacobian_rank() const = 0;
   virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
   virtual void jacobian(const Vector& x, Matrix& J) = 0;
+  // How many leading columns of U, V are diag(a) G and diag(b) G for one matrix G: then
+  // that block of V^T diag(d) U is symmetric for every d, and the solver forms half of it.
+  virtual Eigen::Index symmetric_rank() const { return 0; }
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
@@ -39,6 +42,9 @@ class LowRankSolver {
   // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode).
   Vector D;
   Matrix U, V, J;
+  // Leading columns of U, V whose block of V^T Δ^{-1} U is symmetric (RosenbrockSystem::
+  // symmetric_rank): factor() computes its lower triangle only, half the O(n k^2) work.
+  Eigen::Index symmetric_cols = 0;
   bool dense_mode() const { return dense_; }
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
   void factor(double sigma);

@@ -8,6 +8,7 @@
 // Why log coordinates: w stays positive by construction, the sphere constraint of WN
 // holds exactly (r and s are derived from w), and the exponential plateau phases of
 // small initializations become linear drifts that an adaptive stepper crosses in a few steps.
+#include <limits>
 #include <memory>
 #include <wnflow/network.hpp>
 
@@ -27,10 +28,16 @@ struct LogWeightWorkspace {
   // one vector per flow-specific use (sized on first use).
   Vector wl2, Kp, Ax, AtAx, w2, dc, dz, extra, small;
   Vector w_loss;  // exp(z) for loss() and loss_floor(), so that w stays that of evaluate()
+  // The z of the last loss() and its rounding floor: the integrator asks for both at every
+  // accepted step, and the floor needs the same w^L.
+  Vector z_loss;
+  double floor_loss = 0;
   explicit LogWeightWorkspace(const DiagonalNetwork& net)
       : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()),
         wl2(net.n()), Kp(net.n()), Ax(net.M()), AtAx(net.N()), w2(net.n()), dc(net.n()),
-        dz(net.n()), extra(net.n()), w_loss(net.n()) {}
+        dz(net.n()), extra(net.n()), w_loss(net.n()), z_loss(net.n()) {
+    z_loss.setConstant(std::numeric_limits<double>::quiet_NaN());  // matches no z
+  }
 };
 
 class LogWeightCore {
@@ -159,6 +166,7 @@ class LogWeightCore {
 
   double loss_floor(const ConstVectorRef& z) const {
     auto& s = *ws_;
+    if (z.size() == s.z_loss.size() && z == s.z_loss) return s.floor_loss;
     s.w_loss = z.array().exp();
     power(z, s.w_loss, net_->depth(), s.p);
     return net_->loss_floor(s.p);
@@ -170,6 +178,8 @@ class LogWeightCore {
     power(z, s.w_loss, net_->depth(), s.p);
     net_->combine(s.p, s.x);
     net_->residual(s.x, s.e);
+    s.floor_loss = net_->loss_floor(s.p);
+    s.z_loss = z;
     return 0.5 * s.e.squaredNorm();
   }
 
