@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <string>
 #include <new>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/instance.hpp>
@@ -74,59 +75,95 @@ BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
   BOOST_TEST(s.fallbacks == 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_declared_symmetric_block_solves_as_the_full_product) {
-  // U = [diag(a) G, U2], V = [diag(b) G, V2]: the leading block of V^T Δ^{-1} U is symmetric,
-  // and factor() forms only its lower triangle. The solve must match dense LU, and the
-  // undeclared (full-product) factorization, for every sign pattern of a and b.
-  const Eigen::Index n = 80, m = 10, k = 13;
-  std::srand(5);
-  const Matrix G = Matrix::Random(n, m);
-  const Vector a = Vector::Random(n), bs = Vector::Random(n), b = Vector::Random(n);
-  LowRankSolver full(n, k), half(n, k);
-  for (LowRankSolver* s : {&full, &half}) {
-    s->U << a.asDiagonal() * G, Matrix::Random(n, k - m);
-    s->V << bs.asDiagonal() * G, Matrix::Random(n, k - m);
-    s->D = -Vector::Random(n).cwiseAbs();
-  }
-  half.U = full.U;
-  half.V = full.V;
-  half.D = full.D;
-  half.symmetric_cols = m;
-  Vector x_full(n), x_half(n);
-  for (double sigma : {1e-3, 1.0, 1e3}) {
-    full.factor(sigma);
-    half.factor(sigma);
-    full.solve(b, x_full);
-    half.solve(b, x_half);
-    BOOST_TEST_CONTEXT("sigma " << sigma) {
-      BOOST_TEST(testing::relative_difference(x_half, dense_solve(half, sigma, b)) < 1e-10);
-      BOOST_TEST(testing::relative_difference(x_half, x_full) < 1e-12);
-    }
-  }
-  BOOST_TEST(half.fallbacks == 0);
+namespace {
+
+// G of a Gram structure: `copies` stacked A^T from row row0 on, n rows in all.
+Matrix gram_matrix(const GramStructure& g, Eigen::Index n) {
+  const Eigen::Index N = g.A->cols();
+  Matrix G = Matrix::Zero(n, g.A->rows());
+  for (int c = 0; c < g.copies; ++c) G.middleRows(g.row0 + c * N, N) = g.A->transpose();
+  return G;
 }
 
-BOOST_AUTO_TEST_CASE(the_flows_declared_symmetric_columns_are_symmetric) {
-  // Every flow says its first M columns are rescalings of one C^T: check V^T diag(d) U on
-  // those columns is symmetric for a random d, at a generic state.
-  const Problem p = random_instance({60, 20, 3, 9, Sign::signed_});
-  const DiagonalNetwork net(p, Sign::signed_, 3);
-  const auto check = [](const auto& flow) {
-    const Eigen::Index n = flow.dimension(), k = flow.jacobian_rank(), m = flow.jacobian_symmetric_rank();
-    BOOST_TEST_REQUIRE(m <= k);
-    std::srand(6);
-    const Vector state = flow.initial_state() + 0.3 * Vector::Random(n);
-    Vector D(n);
-    Matrix U(n, k), V(n, k);
-    flow.jacobian_factors(state, D, U, V);
-    const Vector d = Vector::Random(n);
-    const Matrix block = V.leftCols(m).transpose() * d.asDiagonal() * U.leftCols(m);
-    BOOST_TEST(block.norm() > 0.0);
-    BOOST_TEST((block - block.transpose()).norm() <= 1e-12 * block.norm());
-  };
-  check(GradientFlow(net, 0.5, 1.0));
-  check(WeightNormFlow(net, 0.5, WeightNormRates::from_ratio(0.05, 0.5 * std::sqrt(double(net.n())), 1.0)));
-  check(ClassicWeightNormFlow(net, 0.5, 2.0));
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
+  // U = [diag(a) G, U2], V = [diag(b) G, V2] with G one or two stacked copies of A^T after
+  // one leading row (the classic-WN layout): the solver forms the symmetric Gram block by its
+  // lower triangle, with two copies through A (over N rows) and applies V^T and W through A.
+  // Its solves must match dense LU and the solver without the structure, for every sign
+  // pattern of a and b.
+  for (int copies : {1, 2}) {
+  BOOST_TEST_CONTEXT("copies " << copies) {
+  const Eigen::Index M = 9, N = 35, n = copies * N + 2, k = M + 3;
+  std::srand(5);
+  const Matrix A = Matrix::Random(M, N);
+  GramStructure g;
+  g.A = &A;
+  g.copies = copies;
+  g.row0 = 1;
+  g.a = Vector::Random(copies * N);
+  g.b = Vector::Random(copies * N);
+  const Matrix G = gram_matrix(g, n);
+  LowRankSolver plain(n, k), gram(n, k);
+  plain.U << Matrix::Zero(n, M), Matrix::Random(n, k - M);
+  plain.U.middleRows(1, copies * N).leftCols(M) = g.a.asDiagonal() * G.middleRows(1, copies * N);
+  plain.V << Matrix::Zero(n, M), Matrix::Random(n, k - M);
+  plain.V.middleRows(1, copies * N).leftCols(M) = g.b.asDiagonal() * G.middleRows(1, copies * N);
+  plain.D = -Vector::Random(n).cwiseAbs();
+  gram.U = plain.U;
+  gram.V = plain.V;
+  gram.D = plain.D;
+  gram.gram = g;
+  const Vector b = Vector::Random(n);
+  Vector x_plain(n), x_gram(n);
+  for (double sigma : {1e-3, 1.0, 1e3}) {
+    plain.factor(sigma);
+    gram.factor(sigma);
+    plain.solve(b, x_plain);
+    gram.solve(b, x_gram);
+    BOOST_TEST_CONTEXT("sigma " << sigma) {
+      BOOST_TEST(testing::relative_difference(x_gram, dense_solve(gram, sigma, b)) < 1e-10);
+      BOOST_TEST(testing::relative_difference(x_gram, x_plain) < 1e-11);
+    }
+  }
+  BOOST_TEST(gram.fallbacks == 0);
+  }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_flows_gram_structure_reproduces_their_factors) {
+  // Every flow's jacobian_gram() must describe the first M columns of its jacobian_factors()
+  // exactly (at a generic state, P+ and P±, L = 2 and 3).
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = random_instance({40, 12, 3, 9, sign});
+    for (int L : {2, 3}) {
+      const DiagonalNetwork net(p, sign, L);
+      const auto check = [&](const auto& flow, const std::string& name) {
+        const Eigen::Index n = flow.dimension(), k = flow.jacobian_rank(), M = net.M();
+        std::srand(6);
+        const Vector state = flow.initial_state() + 0.3 * Vector::Random(n);
+        Vector D(n);
+        Matrix U(n, k), V(n, k);
+        flow.jacobian_factors(state, D, U, V);
+        GramStructure g;
+        flow.jacobian_gram(state, g);
+        BOOST_TEST_CONTEXT(name << " " << to_string(sign) << " L=" << L) {
+          BOOST_TEST_REQUIRE(g.present());
+          BOOST_TEST(g.rank() == M);
+          Vector a = Vector::Zero(n), b = Vector::Zero(n);
+          a.segment(g.row0, g.a.size()) = g.a;
+          b.segment(g.row0, g.b.size()) = g.b;
+          const Matrix G = gram_matrix(g, n);
+          BOOST_TEST((U.leftCols(M) - a.asDiagonal() * G).norm() <= 1e-13 * U.leftCols(M).norm());
+          BOOST_TEST((V.leftCols(M) - b.asDiagonal() * G).norm() <= 1e-13 * V.leftCols(M).norm());
+        }
+      };
+      check(GradientFlow(net, 0.5, 1.0), "gf");
+      check(WeightNormFlow(net, 0.5, WeightNormRates::from_ratio(0.05, 0.5 * std::sqrt(double(net.n())), 1.0)), "wn");
+      check(ClassicWeightNormFlow(net, 0.5, 2.0), "classic");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_singular_capacitance_falls_back_to_dense_lu) {

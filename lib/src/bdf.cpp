@@ -70,7 +70,7 @@ void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
     sys.jacobian(at, solver_.J);
   } else {
     sys.jacobian_factors(at, solver_.D, solver_.U, solver_.V);
-    solver_.symmetric_cols = sys.symmetric_rank();
+    if (!sys.gram_structure(at, solver_.gram)) solver_.gram.A = nullptr;
   }
   lu_valid_ = false;
 }

@@ -33,6 +33,12 @@ void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen:
   core_.jacobian_factors({eta_, 0.0, 0.0, 0.0}, false, D, U, V);
 }
 
+void GradientFlow::jacobian_gram(const ConstVectorRef& z, GramStructure& g) const {
+  core_.evaluate(z);
+  const double L = core_.network().depth();
+  core_.gram_structure(-eta_ * L * L, 0, g);
+}
+
 // ---------------------------------------------------------------- WN (polar)
 std::string to_string(Schedule s) { return s == Schedule::constant_rates ? "constant-rates" : "constant-ratio"; }
 
@@ -110,6 +116,12 @@ void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J)
 
 // The kernel's factors in the z block, and the log φ row as one more rank-one term e_n ρ^T
 // (ρ as in jacobian() above, with Jz^T w^2 = D ⊙ w^2 + V (U^T w^2)).
+void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, GramStructure& g) const {
+  core_.evaluate(state.head(core_.network().n()));
+  const double L = core_.network().depth();
+  core_.gram_structure(-speeds(core_.r2()).a * L * L, 0, g);
+}
+
 Eigen::Index WeightNormFlow::jacobian_rank() const {
   return detail::LogWeightCore::factor_rank(network(), true) + 1;
 }
@@ -233,6 +245,14 @@ void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix>
 // -βL du = -βL[(L-2) diag(u) + L diag(w^{L-2}) K diag(w^L)] gives the diagonal and M columns,
 // the p^T and 1 (...)^T terms two more; row 0 and column 0 (off the diagonal) one each.
 Eigen::Index ClassicWeightNormFlow::jacobian_rank() const { return network().M() + 4; }
+
+void ClassicWeightNormFlow::jacobian_gram(const ConstVectorRef& s, GramStructure& g) const {
+  evaluate(s);
+  const double L = core_.network().depth();
+  // β = γ^2/|v|^2 as in jacobian_factors(), where the Gram rows start after log γ.
+  const double beta = std::exp(2.0 * s[0]) / (2.0 * s.tail(core_.network().n()).array()).exp().sum();
+  core_.gram_structure(-beta * L * L, 1, g);
+}
 
 void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U,
                                              Eigen::Ref<Matrix> V) const {

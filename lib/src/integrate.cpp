@@ -152,10 +152,10 @@ struct UblasJacobian {
 };
 
 template <class Flow, class = void>
-struct HasSymmetricRank : std::false_type {};
+struct HasGram : std::false_type {};
 template <class Flow>
-struct HasSymmetricRank<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_symmetric_rank())>>
-    : std::true_type {};
+struct HasGram<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_gram(
+                         std::declval<const Vector&>(), std::declval<GramStructure&>()))>> : std::true_type {};
 
 // The flow as the low-rank Rosenbrock stepper sees it.
 template <class Flow>
@@ -178,11 +178,13 @@ struct LowRankSystem final : RosenbrockSystem {
     ++*jacobian_evals;
     flow->jacobian(x, J);
   }
-  Eigen::Index symmetric_rank() const override {
-    if constexpr (HasSymmetricRank<Flow>::value)
-      return flow->jacobian_symmetric_rank();
-    else
-      return 0;
+  bool gram_structure(const Vector& x, GramStructure& g) override {
+    if constexpr (HasGram<Flow>::value) {
+      flow->jacobian_gram(x, g);
+      return true;
+    } else {
+      return false;
+    }
   }
 };
 

@@ -16,6 +16,7 @@
 // (Eigen's PartialPivLU, not uBLAS) is also used outright when k > n/3, where Woodbury would
 // not pay off.
 #include <Eigen/LU>
+#include <wnflow/gram_structure.hpp>
 #include <wnflow/network.hpp>
 
 namespace wnflow {
@@ -28,9 +29,9 @@ class RosenbrockSystem {
   virtual Eigen::Index jacobian_rank() const = 0;
   virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
   virtual void jacobian(const Vector& x, Matrix& J) = 0;
-  // How many leading columns of U, V are diag(a) G and diag(b) G for one matrix G: then
-  // that block of V^T diag(d) U is symmetric for every d, and the solver forms half of it.
-  virtual Eigen::Index symmetric_rank() const { return 0; }
+  // The Gram form of the leading columns of jacobian_factors() at the same x
+  // (gram_structure.hpp); false when the system has none.
+  virtual bool gram_structure(const Vector& /*x*/, GramStructure& /*g*/) { return false; }
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
@@ -42,9 +43,10 @@ class LowRankSolver {
   // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode).
   Vector D;
   Matrix U, V, J;
-  // Leading columns of U, V whose block of V^T Δ^{-1} U is symmetric (RosenbrockSystem::
-  // symmetric_rank): factor() computes its lower triangle only, half the O(n k^2) work.
-  Eigen::Index symmetric_cols = 0;
+  // Optional Gram form of the leading columns of U and V (gram_structure.hpp), filled with
+  // them: factor() then forms that symmetric block as A diag(.) A^T (lower triangle, over N
+  // rows) and solves apply it through A. U and V must still hold every column.
+  GramStructure gram;
   bool dense_mode() const { return dense_; }
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
   void factor(double sigma);
@@ -54,6 +56,9 @@ class LowRankSolver {
 
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
+  void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
+  // The Gram columns go through A when that halves the rows (two copies: signed networks).
+  bool through_A() const { return gram.copies == 2 && gram.rank() > 1 && gram.rank() <= U.cols(); }
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 
@@ -63,6 +68,8 @@ class LowRankSolver {
   bool verified_ = false;   // a solve with the current factorization passed the residual check
   double sigma_ = 0.0;
   Vector delta_, y_, r_, dx_, vx_, t_, s_;
+  Vector ad_, yN_, atS_;  // Gram form: a/δ over its rows, and two N-vectors
+  Matrix AD_;             // Gram form: A diag(d), M x N
   Matrix W_, cap_, Jd_;
   Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
 };

@@ -36,8 +36,8 @@ class ClassicWeightNormFlow {
   // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
   // low-rank Rosenbrock stepper (allocation-free after the first call).
   Eigen::Index jacobian_rank() const;
-  // Its first M columns are diagonal rescalings of the same C^T (LogWeightCore::gram_factors).
-  Eigen::Index jacobian_symmetric_rank() const { return core_.network().M(); }
+  // The Gram form of its first M columns (gram_structure.hpp), at the same state.
+  void jacobian_gram(const ConstVectorRef& s, GramStructure& g) const;
   void jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // z = log w = log gamma + log v - log |v|.

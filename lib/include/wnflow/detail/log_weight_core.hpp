@@ -10,6 +10,7 @@
 // small initializations become linear drifts that an adaptive stepper crosses in a few steps.
 #include <limits>
 #include <memory>
+#include <wnflow/gram_structure.hpp>
 #include <wnflow/network.hpp>
 
 namespace wnflow::detail {
@@ -133,6 +134,25 @@ class LogWeightCore {
     if (net_->sign() == Sign::signed_) {  // C = [A, -A]
       U.bottomRows(N).noalias() = -(s.wl2.tail(N).asDiagonal() * A.transpose());
       V.bottomRows(N).noalias() = -(s.p.tail(N).asDiagonal() * A.transpose());
+    }
+  }
+
+  // The Gram form of gram_factors(coef, ...) placed at rows row0.. of U and V, after
+  // evaluate(): a = coef w^{L-2}, b = w^L, with the minus signs of C = [A, -A] folded in.
+  void gram_structure(double coef, Eigen::Index row0, GramStructure& g) const {
+    auto& s = *ws_;
+    const int L = net_->depth();
+    g.A = &net_->problem().A;
+    g.copies = net_->sign() == Sign::signed_ ? 2 : 1;
+    g.row0 = row0;
+    if (L == 2)
+      g.a.setConstant(net_->n(), coef);
+    else
+      g.a = (coef * s.w.array().pow(L - 2)).matrix();
+    g.b = s.p;
+    if (g.copies == 2) {
+      g.a.tail(net_->N()) *= -1.0;
+      g.b.tail(net_->N()) *= -1.0;
     }
   }
 
