@@ -11,6 +11,7 @@ expect_error 2 "--n" -- bench --quick --n 2 --csv "$tmp/bad.csv"
 expect_error 2 "--n" -- bench --quick --n 20,,30 --csv "$tmp/bad.csv"
 expect_error 2 "--steppers" -- bench --quick --steppers euler --csv "$tmp/bad.csv"
 expect_error 2 "--timeout" -- bench --quick --timeout 0 --csv "$tmp/bad.csv"
+expect_error 2 "--repeats" -- bench --quick --repeats 0 --csv "$tmp/bad.csv"
 expect_error 2 "--flows" -- bench --quick --flows sgd --csv "$tmp/bad.csv"
 expect_error 2 "--signs" -- bench --quick --signs complex --csv "$tmp/bad.csv"
 expect_error 2 "--alphas" -- bench --quick --alphas -1 --csv "$tmp/bad.csv"
@@ -46,10 +47,13 @@ PY
   grep -q "per case" "$tmp/out" || { echo "FAIL: no per-case summary"; fails=$((fails + 1)); }
 fi
 
-# Peers: a row each, measured or skipped with a reason (SciPy or the CVODE binary may be missing).
-if run_ok bench --quick --n 20 --signs positive --flows gf --steppers auto --peers --timeout 60 --csv "$tmp/p.csv"; then
-  python3 - "$tmp/p.csv" <<'PY' || fails=$((fails + 1))
-import csv, sys
+# Peers: a row each, measured or skipped with a reason (SciPy or the CVODE binary may be missing);
+# best of 2 runs, and the JSON says so.
+if run_ok bench --quick --n 20 --signs positive --flows gf --steppers auto --peers --timeout 60 --repeats 2 \
+    --csv "$tmp/p.csv" --json "$tmp/p.json"; then
+  python3 - "$tmp/p.csv" "$tmp/p.json" <<'PY' || fails=$((fails + 1))
+import csv, json, sys
+assert json.load(open(sys.argv[2]))["settings"]["repeats"] == 2
 rows = list(csv.DictReader(open(sys.argv[1])))
 solvers = [r["solver"] for r in rows]
 assert solvers == ["wnflow:auto", "wnflow-run:auto", "scipy:LSODA", "scipy:RK45", "cvode:BDF"], solvers

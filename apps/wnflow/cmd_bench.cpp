@@ -19,6 +19,7 @@ struct BenchArgs {
   std::string n, steppers, signs, depths, alphas, flows, ratio = "0.05";
   std::string rtol = "1e-9", atol = "1e-14", t_max = "1e7", loss_tol = "1e-20";
   std::string timeout, seed = "1", predict_max_n = "2000", peer_max_n = "2000", dense_max_dim = "3000";
+  std::string repeats = "1";
   std::string python, scipy_peer, cvode_peer, peer_list;
   std::string csv, json;
 };
@@ -118,6 +119,7 @@ BenchOptions parse(const BenchArgs& a) {
   o.predict_max_n = parse_int_at_least(a.predict_max_n, "--predict-max-n", 0);
   o.peer_max_n = parse_int_at_least(a.peer_max_n, "--peer-max-n", 0);
   o.dense_max_dim = parse_int_at_least(a.dense_max_dim, "--dense-max-dim", 0);
+  o.repeats = int(parse_int_at_least(a.repeats, "--repeats", 1));
   o.peers = a.peers;
   if (!a.peer_list.empty()) o.peer_list = split(a.peer_list, "--peer-list");
   const std::string dir = exe_dir();
@@ -148,6 +150,8 @@ Action add_bench(CLI::App& cmd) {
   cmd.add_option("--loss-tol", a->loss_tol, "stop at this loss, every solver")->capture_default_str();
   cmd.add_option("--timeout", a->timeout, "seconds per run before it is killed (120; 10 with --quick)");
   cmd.add_option("--seed", a->seed, "instance seed")->capture_default_str();
+  cmd.add_option("--repeats", a->repeats, "runs per row, the least CPU time kept (peers interleaved)")
+      ->capture_default_str();
   cmd.add_option("--predict-max-n", a->predict_max_n, "compute the predicted limit (accuracy) up to this N")
       ->capture_default_str();
   cmd.add_option("--peer-max-n", a->peer_max_n, "run the peers up to this N")->capture_default_str();

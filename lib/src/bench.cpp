@@ -101,6 +101,7 @@ void BenchOptions::validate() const {
   if (!(loss_tol >= 0.0) || !std::isfinite(loss_tol)) throw InputError("--loss-tol must be a finite number >= 0");
   require_positive_finite(timeout, "--timeout");
   if (floor_repeats < 1) throw InputError("floor repeats must be >= 1");
+  if (repeats < 1) throw InputError("--repeats must be >= 1");
   for (const auto& p : peer_list)
     if (p != "run" && p != "lsoda" && p != "rk45" && p != "cvode")
       throw InputError("--peer-list: expected run, lsoda, rk45 or cvode, got '" + p + "'");
@@ -595,7 +596,7 @@ std::string BenchSummary::json() const {
   j["machine"] = machine;
   j["wall_seconds"] = wall_seconds;
   j["settings"] = {{"rtol", options.rtol}, {"atol", options.atol}, {"t_max", options.t_max},
-                   {"loss_tol", options.loss_tol}, {"timeout", options.timeout}, {"seed", options.seed},
+                   {"loss_tol", options.loss_tol}, {"timeout", options.timeout}, {"repeats", options.repeats}, {"seed", options.seed},
                    {"ratio", options.ratio}};
   return j.dump(1) + "\n";
 }
@@ -604,7 +605,8 @@ std::string BenchSummary::report(bool with_table) const {
   std::ostringstream o;
   o << "machine: " << machine << "\n";
   o << "settings: rtol " << options.rtol << ", atol " << options.atol << ", t_max " << options.t_max
-    << ", loss_tol " << options.loss_tol << ", timeout " << options.timeout << " s per run\n";
+    << ", loss_tol " << options.loss_tol << ", timeout " << options.timeout << " s per run, best of "
+    << options.repeats << "\n";
   if (with_table) {
     o << bench_table_header();
     for (const auto& r : rows) o << bench_table_row(r);
@@ -733,6 +735,11 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
         continue;
       }
       wnflow_row(p, c, k, o, pred_ptr, row);
+      for (int rep = 1; rep < o.repeats && row.status == "ok"; ++rep) {
+        BenchRow again = row;
+        wnflow_row(p, c, k, o, pred_ptr, again);
+        if (again.status == "ok" && again.cpu_seconds < row.cpu_seconds) row = again;
+      }
       if (!std::isnan(row.seconds_per_rhs)) row.ratio_to_floor = row.seconds_per_rhs / floor;
       if (row.status == "ok" && !pred_note.empty()) row.note = pred_note;
       emit(row);
@@ -774,15 +781,26 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
     write_matrix_csv(a_csv, p.A);
     write_vector_csv(y_csv, p.y);
     const auto args = flow_args(c, o, a_csv, y_csv);
-    for (const auto& pe : peers) {
+    std::vector<ProcessResult> best(peers.size());
+    auto usable = [](const ProcessResult& r) { return r.started && !r.timed_out && r.exit_code == 0; };
+    for (int rep = 0; rep < o.repeats; ++rep) {
+      for (std::size_t i = 0; i < peers.size(); ++i) {
+        const auto& pe = peers[i];
+        if (!wanted(pe.key) || !pe.available || (rep > 0 && !usable(best[i]))) continue;
+        std::vector<std::string> argv = pe.argv;
+        argv.insert(argv.end(), args.begin(), args.end());
+        ProcessResult pr = run_process(argv, dir.path, o.timeout);
+        if (rep == 0 || (usable(pr) && pr.cpu_seconds < best[i].cpu_seconds)) best[i] = std::move(pr);
+      }
+    }
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      const auto& pe = peers[i];
       if (!wanted(pe.key)) continue;
       if (!pe.available) {
         skipped(pe.solver, pe.why);
         continue;
       }
-      std::vector<std::string> argv = pe.argv;
-      argv.insert(argv.end(), args.begin(), args.end());
-      const ProcessResult pr = run_process(argv, dir.path, o.timeout);
+      const ProcessResult& pr = best[i];
       BenchRow row;
       row.c = c;
       row.solver = pe.solver;

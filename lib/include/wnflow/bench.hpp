@@ -76,6 +76,10 @@ struct BenchOptions {
   Eigen::Index dense_max_dim = 3000;    // rosenbrock4 (dense Jacobian + LU) skipped above this
   Eigen::Index predict_max_n = 2000;    // accuracy not computed above this N
   int floor_repeats = 21;               // batches for the GEMV floor median
+  // Runs per row; the row keeps the run with the least CPU time (timeit's rule: noise on a
+  // shared machine only adds time). Peers are interleaved run by run, so a slow spell of the
+  // machine hits all of them alike. A row that timed out or failed is not repeated.
+  int repeats = 1;
   bool peers = false;
   std::vector<std::string> peer_list{"run", "lsoda", "rk45", "cvode"};  // which peers
   Eigen::Index peer_max_n = 2000;       // peers skipped above this N
