@@ -85,6 +85,8 @@ def main():
              "lsoda_run_wall": f(ok["scipy:LSODA"]["process_seconds"]) / f(ok["wnflow-run:auto"]["process_seconds"])
              if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
              "cvode_best": cpu(ok["cvode:BDF"]) / cpu(best) if best and "cvode:BDF" in ok else math.nan,
+             "call_run": cpu(ok["scipy:LSODA"]) / cpu(ok["wnflow-run:auto"], True)
+             if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
              "floor": f(best["ratio_to_floor"]) if best else math.nan,
              "acc": f(best["accuracy"]) if best else math.nan,
              "auto_status": c.get("wnflow:auto", {}).get("status", "–")}
@@ -105,6 +107,21 @@ def main():
         ab = fmt(t["auto_best"]) if not math.isnan(t["auto_best"]) else f"auto {t['auto_status']}"
         print(f"| {name} | {t['best'] or '–'} | {fmt(t['best_s'])} | {ab} | {fmt(t['lsoda_run'])} ({fmt(t['lsoda_run_wall'])}) | "
               f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} | {fmt(t['acc'], 2)} |")
+    print("\nThe issue-5 targets per N (ranges over the cases where both sides converged).\n")
+    print("| N | LSODA/`run` process CPU: range, median, cases ≥ 25× / ≥ 50× | LSODA solve_ivp call / `run` process: range, median "
+          "| CVODE/best | auto/best, worst | accuracy of the best, worst |")
+    print("|---|---|---|---|---|---|")
+    for N in Ns:
+        ts = [t for t in targets if t["case"][1] == N]
+        lr = sorted(x for x in (t["lsoda_run"] for t in ts) if not math.isnan(x))
+        cr = sorted(x for x in (t["call_run"] for t in ts) if not math.isnan(x))
+        cv = sorted(x for x in (t["cvode_best"] for t in ts) if not math.isnan(x))
+        ab = [x for x in (t["auto_best"] for t in ts) if not math.isnan(x)]
+        ac = [x for x in (t["acc"] for t in ts) if not math.isnan(x)]
+        rng = lambda v: f"{fmt(v[0])}–{fmt(v[-1])}" if v else "–"
+        print(f"| {N} | {rng(lr)}, {fmt(med(lr))}, {sum(x >= 25 for x in lr)} / {sum(x >= 50 for x in lr)} of {len(lr)} "
+              f"| {rng(cr)}, {fmt(med(cr))} | {rng(cv)} ({len(cv)} cases) | {fmt(max(ab)) if ab else '–'} "
+              f"| {fmt(max(ac), 2) if ac else '–'} |")
     if a.dat:
         with open(a.dat, "w") as out:
             out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, CPU seconds)\n")

@@ -41,8 +41,8 @@ struct IntegrateOptions {
   double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
   int samples_per_decade = 10;
   // auto: explicit fehlberg78 first; when its step is held near the stability limit (dt ρ(J) >
-  // stiff_threshold and grown less than 1.5x since the previous check, at two consecutive
-  // checks; checks at steps 5 and 10, every 10 steps up to 2·stiff_check_every steps and
+  // stiff_threshold and grown less than 1.5x since the previous check, at two checks with
+  // dt ρ above the threshold in between; checks at steps 5 and 10, every 10 steps up to 2·stiff_check_every steps and
   // every stiff_check_every steps after that, ρ by a power iteration on the Jacobian), or
   // after stiff_switch_steps steps, the problem is treated as stiff and integration
   // continues from the current state with bdf (if dim <= stiff_max_dim).
