@@ -64,7 +64,6 @@ void LowRankBdf::initialize(const Vector& x0, double t0, double dt0) {
 }
 
 void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
-  started_jacobian_ = true;
   jacobian_age_ = 0;
   if (solver_.dense_mode()) {
     sys.jacobian(at, solver_.J);
@@ -147,7 +146,7 @@ bool LowRankBdf::do_step(RosenbrockSystem& sys) {
   // it, one Jacobian from the start of a long run drives every Newton iteration, and near
   // the limit the iteration stops (at newton_tol) before the stiff residual directions
   // have settled: the loss then stalls above its tolerance.
-  if (started_jacobian_ && ++jacobian_age_ >= max_jacobian_age) {
+  if (++jacobian_age_ >= max_jacobian_age) {
     refresh_jacobian(sys, x_);
     current_jacobian = true;
   }

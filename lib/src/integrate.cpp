@@ -275,8 +275,9 @@ class Driver {
   // flows the controllers settle at dt ρ ≈ 0.5-1.2 (not at the edge of the stability
   // interval, 3.3/ρ for dopri5) and stay there for thousands of steps, hence the low threshold.
   static constexpr double stiff_growth = 1.5;
-  double last_stiffness_ = 0.0;
-  bool stiff_vote(bool detect_stiffness, long local, int& votes) {
+  double last_stiffness_ = 0.0;  // the vote's state: dt·ρ at the last check, and the count
+  int votes_ = 0;
+  bool stiff_vote(bool detect_stiffness, long local) {
     // At steps 5 and 10, then every 10 steps up to 2·stiff_check_every, so that a flow stiff
     // from t = 0 leaves the explicit stepper after ~10 steps, not ~75 (13 right-hand sides a
     // step; one check costs 13 more).
@@ -291,11 +292,11 @@ class Driver {
     const double stiffness = dt_ * spectral_radius();
     const bool saturated = !(last_stiffness_ > 0.0) || stiffness < stiff_growth * last_stiffness_;
     if (!(stiffness > o_.stiff_threshold))
-      votes = 0;
+      votes_ = 0;
     else if (saturated)
-      ++votes;
+      ++votes_;
     last_stiffness_ = stiffness;
-    return votes >= 2;
+    return votes_ >= 2;
   }
 
   void emit(double t, const Vector& x) {
@@ -397,10 +398,10 @@ class Driver {
   bool run_controlled(Controlled st, StepperKind kind, long budget = LONG_MAX, bool detect_stiffness = false) {
     s_.stepper_used = kind;
     CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
-    int failures = 0, stiff_votes = 0;
+    int failures = 0;
     for (long local = 0;; ++local) {
       if (local >= budget) return false;
-      if (stiff_vote(detect_stiffness, local, stiff_votes)) return false;
+      if (stiff_vote(detect_stiffness, local)) return false;
       const double target = next_ < samples_.size() ? std::min(samples_[next_], o_.t_max) : o_.t_max;
       double dt = std::min(dt_, target - t_);
       const bool clipped = dt < dt_;

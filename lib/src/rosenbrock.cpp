@@ -71,7 +71,7 @@ void LowRankSolver::factor(double sigma) {
   delta_ = sigma - D.array();
   W_ = delta_.cwiseInverse().asDiagonal() * U;
   const Eigen::Index k = U.cols(), m = gram.rank();
-  if (m > 1 && m <= k) {
+  if (gram_block()) {
     // The Gram block is symmetric: only its lower triangle is formed, then mirrored. With two
     // copies (signed) it is A diag(d) A^T, d = Σ_copies b a / δ, over N rows instead of 2N;
     // with one, the explicit factors are as cheap (and measured 2% faster than through A).

@@ -65,8 +65,7 @@ class LowRankBdf {
   double rate_ = 1.0;       // Newton contraction rate seen with the current factorization
   long factorizations_ = 0;
   static constexpr int max_jacobian_age = 50;
-  bool started_jacobian_ = false;
-  int jacobian_age_ = 0;  // accepted-step attempts since the last Jacobian
+  int jacobian_age_ = 0;  // steps since the last Jacobian (first_step() takes the first)
 };
 
 }  // namespace wnflow

@@ -57,8 +57,10 @@ class LowRankSolver {
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
   void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
-  // The Gram columns go through A when that halves the rows (two copies: signed networks).
-  bool through_A() const { return gram.copies == 2 && gram.rank() > 1 && gram.rank() <= U.cols(); }
+  // A declared Gram block that fits the factors; it goes through A when that halves the rows
+  // (two copies: signed networks).
+  bool gram_block() const { return gram.rank() > 1 && gram.rank() <= U.cols(); }
+  bool through_A() const { return gram_block() && gram.copies == 2; }
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 

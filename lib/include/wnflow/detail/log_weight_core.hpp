@@ -122,13 +122,9 @@ class LogWeightCore {
   // coef diag(w^{L-2}) C^T into U and diag(w^L) C^T into V (n x M each), after evaluate().
   void gram_factors(double coef, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const {
     auto& s = *ws_;
-    const int L = net_->depth();
     const auto N = net_->N();
     const Matrix& A = net_->problem().A;
-    if (L == 2)
-      s.wl2.setConstant(coef);
-    else
-      s.wl2 = coef * s.w.array().pow(L - 2);
+    scaled_wl2(coef, s.wl2);
     U.topRows(N).noalias() = s.wl2.head(N).asDiagonal() * A.transpose();
     V.topRows(N).noalias() = s.p.head(N).asDiagonal() * A.transpose();
     if (net_->sign() == Sign::signed_) {  // C = [A, -A]
@@ -140,16 +136,11 @@ class LogWeightCore {
   // The Gram form of gram_factors(coef, ...) placed at rows row0.. of U and V, after
   // evaluate(): a = coef w^{L-2}, b = w^L, with the minus signs of C = [A, -A] folded in.
   void gram_structure(double coef, Eigen::Index row0, GramStructure& g) const {
-    auto& s = *ws_;
-    const int L = net_->depth();
     g.A = &net_->problem().A;
     g.copies = net_->sign() == Sign::signed_ ? 2 : 1;
     g.row0 = row0;
-    if (L == 2)
-      g.a.setConstant(net_->n(), coef);
-    else
-      g.a = (coef * s.w.array().pow(L - 2)).matrix();
-    g.b = s.p;
+    scaled_wl2(coef, g.a);
+    g.b = ws_->p;
     if (g.copies == 2) {
       g.a.tail(net_->N()) *= -1.0;
       g.b.tail(net_->N()) *= -1.0;
@@ -204,6 +195,15 @@ class LogWeightCore {
   }
 
  private:
+  // coef w^{L-2} into out, after evaluate() (the U side of gram_factors and gram_structure).
+  void scaled_wl2(double coef, Vector& out) const {
+    const int L = net_->depth();
+    if (L == 2)
+      out.setConstant(net_->n(), coef);
+    else
+      out = coef * ws_->w.array().pow(L - 2);
+  }
+
   // p = w^L = exp(L z) given w = exp(z): by products for the common depths (the
   // exponentials dominated a right-hand side at small N), exp otherwise. Same overflow and
   // underflow thresholds; the results differ by a few ulps.
