@@ -62,7 +62,7 @@ Action add_run(CLI::App& cmd) {
   a->problem.add_to(cmd);
   a->flow.add_to(cmd);
   cmd.add_option("--stepper", a->stepper,
-                 "auto | runge_kutta_dopri5 | runge_kutta_cash_karp54 | runge_kutta_fehlberg78 | bulirsch_stoer | rosenbrock4 | rosenbrock_lowrank | bdf")
+                 "auto | runge_kutta_dopri5 | runge_kutta_cash_karp54 | runge_kutta_fehlberg78 | bulirsch_stoer | rosenbrock4 | rosenbrock_lowrank | bdf | adams")
       ->capture_default_str();
   cmd.add_option("--rtol", a->rtol, "relative tolerance of the stepper")->capture_default_str();
   cmd.add_option("--atol", a->atol, "absolute tolerance of the stepper")->capture_default_str();

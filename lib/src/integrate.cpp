@@ -9,6 +9,7 @@
 #include <sstream>
 #include <type_traits>
 #include <utility>
+#include <wnflow/adams.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/bdf.hpp>
@@ -32,13 +33,14 @@ std::string to_string(StepperKind k) {
     case StepperKind::rosenbrock4: return "rosenbrock4";
     case StepperKind::rosenbrock_lowrank: return "rosenbrock_lowrank";
     case StepperKind::bdf: return "bdf";
+    case StepperKind::adams: return "adams";
   }
   return "?";
 }
 
 std::vector<std::string> stepper_names() {
   return {"auto", "runge_kutta_dopri5", "runge_kutta_cash_karp54", "runge_kutta_fehlberg78",
-          "bulirsch_stoer", "rosenbrock4", "rosenbrock_lowrank", "bdf"};
+          "bulirsch_stoer", "rosenbrock4", "rosenbrock_lowrank", "bdf", "adams"};
 }
 
 StepperKind parse_stepper(const std::string& text) {
@@ -50,8 +52,9 @@ StepperKind parse_stepper(const std::string& text) {
   if (text == "rosenbrock4") return StepperKind::rosenbrock4;
   if (text == "rosenbrock_lowrank" || text == "rosenbrock-lowrank") return StepperKind::rosenbrock_lowrank;
   if (text == "bdf") return StepperKind::bdf;
+  if (text == "adams") return StepperKind::adams;
   throw InputError("unknown stepper '" + text +
-                   "' (expected auto, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank or bdf)");
+                   "' (expected auto, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank, bdf or adams)");
 }
 
 std::string to_string(StopReason r) {
@@ -85,7 +88,7 @@ std::string IntegrateSummary::report() const {
   out << "stop: " << to_string(stop_reason) << (usable() ? "" : " (FAILURE)") << " at t = " << t
       << ", loss = " << loss << "\n"
       << "stepper: " << to_string(stepper_used);
-  if (switch_time >= 0.0) out << " (auto switched from runge_kutta_fehlberg78 at t = " << switch_time << ")";
+  if (switch_time >= 0.0) out << " (auto switched from adams at t = " << switch_time << ")";
   out << "\nsteps: " << steps << ", rhs evaluations: " << rhs_evals
       << ", jacobian evaluations: " << jacobian_evals << ", factorizations: " << factorizations << "\n";
   if (!message.empty()) out << "note: " << message << "\n";
@@ -220,16 +223,12 @@ class Driver {
       case StepperKind::rosenbrock4: run_rosenbrock(); break;
       case StepperKind::rosenbrock_lowrank: run_lowrank(); break;
       case StepperKind::bdf: run_bdf(); break;
-      case StepperKind::automatic:
-        // The explicit phase is fehlberg78: at the tight tolerances of the theory checks its
-        // order 8 takes fewer right-hand sides than dopri5 on every non-stiff case measured
-        // (docs/numerics.md).
-        if (!run_controlled(fehlberg78(), StepperKind::fehlberg78, stiff_allowed ? o_.stiff_switch_steps : LONG_MAX,
-                            stiff_allowed)) {
-          s_.switch_time = t_;
-          run_bdf();
-        }
+      case StepperKind::adams: {
+        AdamsPece st(x_.size(), o_.atol, o_.rtol);
+        run_own(st, StepperKind::adams);
         break;
+      }
+      case StepperKind::automatic: run_auto(stiff_allowed); break;
     }
     if (last_emitted_ != t_) emit(t_, x_);
     s_.t = t_;
@@ -245,6 +244,29 @@ class Driver {
   auto dopri5() const {
     return ode::make_dense_output(o_.atol, o_.rtol,
         ode::runge_kutta_dopri5<Vector, double, Vector, double, ode::vector_space_algebra>());
+  }
+
+  // auto: the Adams stepper until the stiffness vote (stiff_vote) or the step budget says the
+  // flow is stiff, then bdf from the current state. Adams pays 2 right-hand sides a step where
+  // fehlberg78 paid 13, so the vote must be cheap too: the power iteration for ρ(J) (13
+  // right-hand sides) runs only when the stepper's free estimate of h ρ says it may pass.
+  void run_auto(bool stiff_allowed) {
+    AdamsPece st(x_.size(), o_.atol, o_.rtol);
+    long local = 0;
+    double estimate = 0.0;  // the largest free estimate of h ρ since the last check
+    const bool stiff = !run_own(st, StepperKind::adams, [&](const AdamsPece& adams) {
+      if (!stiff_allowed) return false;
+      if (++local >= o_.stiff_switch_steps) return true;
+      estimate = std::max(estimate, adams.stiffness());
+      if (!stiff_check_due(local)) return false;
+      const bool vote = stiff_vote(estimate);
+      estimate = 0.0;
+      return vote;
+    });
+    if (stiff) {
+      s_.switch_time = t_;
+      run_bdf();
+    }
   }
 
   // Power iteration for the largest |eigenvalue| of the Jacobian at x_, with Jacobian-vector
@@ -269,26 +291,34 @@ class Driver {
     return rho;
   }
 
-  // auto's stiffness vote, taken every stiff_check_every steps of the explicit phase: true
-  // when dt ρ(J) exceeded stiff_threshold at two consecutive checks. An explicit stepper whose
-  // step is held near its stability limit is wasting work on a stiff problem; on the stiff
-  // flows the controllers settle at dt ρ ≈ 0.5-1.2 (not at the edge of the stability
-  // interval, 3.3/ρ for dopri5) and stay there for thousands of steps, hence the low threshold.
-  static constexpr double stiff_growth = 1.5;
+  // auto's stiffness vote: true when dt ρ(J) exceeded stiff_threshold, with the step held
+  // (grown less than stiff_growth since the previous check), at two checks with dt ρ above the
+  // threshold in between. An explicit stepper whose step is held by its stability limit is
+  // wasting work on a stiff problem. Adams held by stability sits at dt ρ ≈ 0.8-3.5 (orders
+  // 1-3, which its order control picks there), so 0.3 leaves a margin; a step still growing
+  // by accuracy (1.2-1.7x a check on the non-stiff P± flows, which end in Adams) is not held.
+  // Measured at N = 400: threshold 0.3 or 0.5 within 0.2 %; growth limit 1.5 instead of 1.2
+  // +2 % (it hands the non-stiff flows to bdf); threshold 1.0 left one flow on Adams at dt ρ
+  // = 0.86 for the whole 20 000-step budget.
+  static constexpr double stiff_growth = 1.2;
+  // The free estimate (AdamsPece::stiffness) is at or above dt ρ on the flows measured; a check
+  // below half the threshold skips the power iteration and counts as not stiff.
+  static constexpr double estimate_gate = 0.5;
   double last_stiffness_ = 0.0;  // the vote's state: dt·ρ at the last check, and the count
   int votes_ = 0;
-  bool stiff_vote(bool detect_stiffness, long local) {
-    // At steps 5 and 10, then every 10 steps up to 2·stiff_check_every, so that a flow stiff
-    // from t = 0 leaves the explicit stepper after ~10 steps, not ~75 (13 right-hand sides a
-    // step; one check costs 13 more).
+  // Checks at steps 5 and 10, then every 10 steps up to 2·stiff_check_every, then every
+  // stiff_check_every steps, so that a flow stiff from t = 0 leaves the explicit stepper early.
+  bool stiff_check_due(long local) const {
     const long every = o_.stiff_check_every;
     const long interval = local <= 10 ? std::min(every, 5L) : local < 2 * every ? std::min(every, 10L) : every;
-    if (!detect_stiffness || local == 0 || local % interval != 0) return false;
-    // A vote counts when dt·ρ is above the threshold and grew less than stiff_growth since the
-    // last check: a step still growing by accuracy is not held by stability, and on mildly
-    // stiff flows that end soon the explicit stepper wins (P± N = 400, alpha = 1: 1.65x fewer
-    // instructions than voting on dt·ρ alone; N = 150 within 1%). Above the threshold but
-    // still growing, the count is kept, not reset: no evidence either way (-2.8% at N = 150).
+    return local % interval == 0;
+  }
+  bool stiff_vote(double estimate) {
+    if (!(estimate > estimate_gate * o_.stiff_threshold)) {
+      votes_ = 0;
+      last_stiffness_ = 0.0;
+      return false;
+    }
     const double stiffness = dt_ * spectral_radius();
     const bool saturated = !(last_stiffness_ > 0.0) || stiffness < stiff_growth * last_stiffness_;
     if (!(stiffness > o_.stiff_threshold))
@@ -392,16 +422,12 @@ class Driver {
   }
 
   // Controlled steppers without dense output: clip steps to land on the sample times.
-  // Returns false when the step budget ran out, or stiffness was detected (auto), before the
-  // run was over.
   template <class Controlled>
-  bool run_controlled(Controlled st, StepperKind kind, long budget = LONG_MAX, bool detect_stiffness = false) {
+  void run_controlled(Controlled st, StepperKind kind) {
     s_.stepper_used = kind;
     CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
     int failures = 0;
-    for (long local = 0;; ++local) {
-      if (local >= budget) return false;
-      if (stiff_vote(detect_stiffness, local)) return false;
+    for (;;) {
       const double target = next_ < samples_.size() ? std::min(samples_[next_], o_.t_max) : o_.t_max;
       double dt = std::min(dt_, target - t_);
       const bool clipped = dt < dt_;
@@ -409,7 +435,7 @@ class Driver {
       try {
         result = st.try_step(sys, x_, t_, dt);
       } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return true;
+        if (!shrink_after_overflow()) return;
         continue;
       }
       overflow_retries_ = 0;
@@ -417,7 +443,7 @@ class Driver {
         dt_ = dt;
         if (++failures > 500 || t_ + dt_ == t_) {
           stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
-          return true;
+          return;
         }
         continue;
       }
@@ -430,7 +456,7 @@ class Driver {
         dt_ = dt;
       }
       if (next_ < samples_.size() && t_ >= samples_[next_]) emit(samples_[next_++], x_);
-      if (finished()) return true;
+      if (finished()) return;
     }
   }
 
@@ -483,31 +509,47 @@ class Driver {
   // Woodbury solves.
   void run_lowrank() {
     LowRankRosenbrock st(x_.size(), flow_.jacobian_rank(), o_.atol, o_.rtol);
-    run_stiff(st, StepperKind::rosenbrock_lowrank);
+    run_own(st, StepperKind::rosenbrock_lowrank);
     s_.factorizations += st.solver().woodbury_factorizations + st.solver().dense_factorizations;
   }
 
   // Variable-order BDF with the same Woodbury solves (bdf.hpp).
   void run_bdf() {
     LowRankBdf st(x_.size(), flow_.jacobian_rank(), o_.atol, o_.rtol);
-    run_stiff(st, StepperKind::bdf);
+    run_own(st, StepperKind::bdf);
     s_.factorizations += st.factorizations();
   }
 
-  // The loop shared by the stiff steppers (the interface of Odeint's dense-output steppers).
-  template <class Stiff>
-  void run_stiff(Stiff& st, StepperKind kind) {
+  template <class Stepper>
+  static bool overflowed(const Stepper&) { return false; }
+  static bool overflowed(const AdamsPece& st) { return st.overflowed(); }
+
+  struct NoHandOver {
+    template <class Stepper>
+    bool operator()(const Stepper&) const { return false; }
+  };
+
+  // The loop shared by wnflow's own steppers (adams, rosenbrock_lowrank, bdf; the interface
+  // of Odeint's dense-output steppers). After each accepted step that did not end the run,
+  // hand_over(st) may end the loop early: run_own then returns false.
+  template <class Stepper, class HandOver = NoHandOver>
+  bool run_own(Stepper& st, StepperKind kind, HandOver hand_over = {}) {
     s_.stepper_used = kind;
     LowRankSystem<Flow> sys(&flow_, &s_.rhs_evals, &s_.jacobian_evals);
     st.initialize(x_, t_, dt_);
     for (;;) {
       try {
         if (!st.do_step(sys)) {
+          if (overflowed(st)) {  // as an overflowing right-hand side: shorter, then blow-up
+            if (!shrink_after_overflow()) return true;
+            st.initialize(x_, t_, dt_);
+            continue;
+          }
           stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
-          return;
+          return true;
         }
       } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return;
+        if (!shrink_after_overflow()) return true;
         st.initialize(x_, t_, dt_);
         continue;
       }
@@ -526,7 +568,8 @@ class Driver {
         t_ = st.current_time();
         dt_ = st.current_time_step();
       }
-      if (finished()) return;
+      if (finished()) return true;
+      if (hand_over(st)) return false;
     }
   }
 

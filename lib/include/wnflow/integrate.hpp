@@ -21,7 +21,8 @@ namespace wnflow {
 // that exploit the diagonal-plus-low-rank Jacobian (rosenbrock.hpp).
 // bdf: variable-order BDF (orders 1-5) with the same low-rank solves, reusing its Jacobian
 // and factorization over many steps (bdf.hpp).
-enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank, bdf };
+// adams: variable-order Adams predictor-corrector (orders 1-12), non-stiff (adams.hpp).
+enum class StepperKind { automatic, dopri5, cash_karp54, fehlberg78, bulirsch_stoer, rosenbrock4, rosenbrock_lowrank, bdf, adams };
 std::string to_string(StepperKind k);
 StepperKind parse_stepper(const std::string& text);  // "auto", "runge_kutta_dopri5", "dopri5", ...
 std::vector<std::string> stepper_names();
@@ -40,15 +41,16 @@ struct IntegrateOptions {
   long max_steps = 20'000'000;
   double first_sample = 1e-2;        // observer times: 0, then log-spaced from here to t_max
   int samples_per_decade = 10;
-  // auto: explicit fehlberg78 first; when its step is held near the stability limit (dt ρ(J) >
-  // stiff_threshold and grown less than 1.5x since the previous check, at two checks with
-  // dt ρ above the threshold in between; checks at steps 5 and 10, every 10 steps up to 2·stiff_check_every steps and
-  // every stiff_check_every steps after that, ρ by a power iteration on the Jacobian), or
-  // after stiff_switch_steps steps, the problem is treated as stiff and integration
-  // continues from the current state with bdf (if dim <= stiff_max_dim).
+  // auto: the Adams stepper first (adams.hpp); when its step is held by the stability limit
+  // (dt ρ(J) > stiff_threshold and grown less than 1.2x since the previous check, at two
+  // checks with dt ρ above the threshold in between; checks at steps 5 and 10, every 10 steps
+  // up to 2·stiff_check_every steps and every stiff_check_every steps after that; ρ by a power
+  // iteration on the Jacobian, run only when the stepper's free estimate of dt ρ exceeds half
+  // the threshold), or after stiff_switch_steps steps, the problem is treated as stiff and
+  // integration continues from the current state with bdf (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
   long stiff_check_every = 25;
-  double stiff_threshold = 0.5;
+  double stiff_threshold = 0.3;
   Eigen::Index stiff_max_dim = 3000;
 
   void validate() const;  // InputError naming the offending option
