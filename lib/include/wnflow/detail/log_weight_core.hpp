@@ -33,11 +33,16 @@ struct LogWeightWorkspace {
   // accepted step, and the floor needs the same w^L.
   Vector z_loss;
   double floor_loss = 0;
+  // The z of the last evaluate() while p, x and e are still its own: loss() at that z (the
+  // integrator asks at every accepted step, often where the stepper just evaluated: Adams
+  // always) reuses its residual instead of a third GEMV.
+  Vector z_eval;
   explicit LogWeightWorkspace(const DiagonalNetwork& net)
       : w(net.n()), p(net.n()), x(net.N()), e(net.M()), g(net.N()), G(net.n()), u(net.n()),
         wl2(net.n()), Kp(net.n()), Ax(net.M()), AtAx(net.N()), w2(net.n()), dc(net.n()),
-        dz(net.n()), extra(net.n()), w_loss(net.n()), z_loss(net.n()) {
+        dz(net.n()), extra(net.n()), w_loss(net.n()), z_loss(net.n()), z_eval(net.n()) {
     z_loss.setConstant(std::numeric_limits<double>::quiet_NaN());  // matches no z
+    z_eval.setConstant(std::numeric_limits<double>::quiet_NaN());
   }
 };
 
@@ -66,6 +71,7 @@ class LogWeightCore {
     }
     s.r2 = s.w.squaredNorm();
     s.c = s.p.dot(s.G);
+    s.z_eval = z;
   }
 
   double r2() const { return ws_->r2; }
@@ -178,6 +184,7 @@ class LogWeightCore {
   double loss_floor(const ConstVectorRef& z) const {
     auto& s = *ws_;
     if (z.size() == s.z_loss.size() && z == s.z_loss) return s.floor_loss;
+    forget_evaluation();  // p is overwritten
     s.w_loss = z.array().exp();
     power(z, s.w_loss, net_->depth(), s.p);
     return net_->loss_floor(s.p);
@@ -185,6 +192,12 @@ class LogWeightCore {
 
   double loss(const ConstVectorRef& z) const {
     auto& s = *ws_;
+    if (z.size() == s.z_eval.size() && z == s.z_eval) {  // the same p and e as computed here
+      s.floor_loss = net_->loss_floor(s.p);
+      s.z_loss = z;
+      return 0.5 * s.e.squaredNorm();
+    }
+    forget_evaluation();  // p, x and e are overwritten
     s.w_loss = z.array().exp();
     power(z, s.w_loss, net_->depth(), s.p);
     net_->combine(s.p, s.x);
@@ -195,6 +208,10 @@ class LogWeightCore {
   }
 
  private:
+  void forget_evaluation() const {
+    if (ws_->z_eval.size() > 0) ws_->z_eval(0) = std::numeric_limits<double>::quiet_NaN();
+  }
+
   // coef w^{L-2} into out, after evaluate() (the U side of gram_factors and gram_structure).
   void scaled_wl2(double coef, Vector& out) const {
     const int L = net_->depth();
