@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 #include <wnflow/adams.hpp>
-#include <wnflow/detail/difference_table.hpp>
+#include <wnflow/detail/multistep.hpp>
 
 namespace wnflow {
 
@@ -31,20 +31,10 @@ void AdamsPece::initialize(const Vector& x0, double t0, double dt0) {
   started_ = false;
 }
 
-// Order 1 from x_, the first step as in LowRankBdf::first_step (Hairer, Nørsett & Wanner
-// I, II.4), for a method of order 1.
+// Order 1 from x_, the first step by detail::initial_step.
 void AdamsPece::first_step(RosenbrockSystem& sys) {
   sys.rhs(x_, f_);
-  scale_ = atol_ + rtol_ * x_.array().abs();
-  const double d0 = rms(x_, scale_), d1 = rms(f_, scale_);
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  if (h_bound_ > 0.0) h0 = std::min(h0, h_bound_);
-  xnew_ = x_ + h0 * f_;
-  sys.rhs(xnew_, fp_);
-  const double d2 = rms(fp_ - f_, scale_) / h0;
-  const double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3) : std::sqrt(0.01 / std::max(d1, d2));
-  h_ = h_used_ = std::min(100 * h0, h1);
-  if (h_bound_ > 0.0) h_ = h_used_ = std::min(h_, h_bound_);
+  h_ = h_used_ = detail::initial_step(sys, x_, f_, atol_, rtol_, h_bound_, scale_, xnew_, fp_);
   D_.col(0) = f_;
   nodes_[0] = t_;
   nodes_count_ = 1;

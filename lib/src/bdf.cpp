@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 #include <wnflow/bdf.hpp>
-#include <wnflow/detail/difference_table.hpp>
+#include <wnflow/detail/multistep.hpp>
 
 namespace wnflow {
 
@@ -55,20 +55,10 @@ void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
   lu_valid_ = false;
 }
 
-// Order 1 from x_: the first step size from the size of x, f and the change of f over a
-// trial Euler step (Hairer, Nørsett & Wanner, Solving ODEs I, II.4), capped by h_bound_.
+// Order 1 from x_, the first step by detail::initial_step.
 void LowRankBdf::first_step(RosenbrockSystem& sys) {
   sys.rhs(x_, f_);
-  scale_ = atol_ + rtol_ * x_.array().abs();
-  const double d0 = rms(x_, scale_), d1 = rms(f_, scale_);
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  if (h_bound_ > 0.0) h0 = std::min(h0, h_bound_);
-  xnew_ = x_ + h0 * f_;
-  sys.rhs(xnew_, dy_);
-  const double d2 = rms(dy_ - f_, scale_) / h0;
-  const double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3) : std::sqrt(0.01 / std::max(d1, d2));
-  h_ = std::min(100 * h0, h1);
-  if (h_bound_ > 0.0) h_ = std::min(h_, h_bound_);
+  h_ = detail::initial_step(sys, x_, f_, atol_, rtol_, h_bound_, scale_, xnew_, dy_);
   refresh_jacobian(sys, x_);
   Dt_.setZero();
   Dt_.col(0) = x_;
