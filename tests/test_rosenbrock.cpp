@@ -132,6 +132,48 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
+  // With D constant, factor(σ, same_factors = true) rescales the previous V^T U instead of
+  // forming it again: its solves must match dense LU at every σ, with and without the Gram
+  // structure, for D = 0 (the L = 2 gradient flow) and D = −0.7; and new factors passed with
+  // same_factors = false must be used, not the kept product.
+  for (int copies : {1, 2}) {
+    for (double d : {0.0, -0.7}) {
+      BOOST_TEST_CONTEXT("copies " << copies << ", D = " << d) {
+        const Eigen::Index M = 8, N = 30, n = copies * N, k = M + 2;
+        std::srand(7);
+        const Matrix A = Matrix::Random(M, N);
+        GramStructure g;
+        g.A = &A;
+        g.copies = copies;
+        g.row0 = 0;
+        g.a = Vector::Random(copies * N);
+        g.b = Vector::Random(copies * N);
+        const Matrix G = gram_matrix(g, n);
+        LowRankSolver s(n, k);
+        s.U << g.a.asDiagonal() * G, Matrix::Random(n, k - M);
+        s.V << g.b.asDiagonal() * G, Matrix::Random(n, k - M);
+        s.D.setConstant(d);
+        s.gram = g;
+        const Vector b = Vector::Random(n);
+        Vector x(n);
+        bool same = false;
+        for (double sigma : {1e-2, 1.0, 30.0, 1.0}) {
+          s.factor(sigma, same);
+          s.solve(b, x);
+          BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10);
+          same = true;
+        }
+        s.V.rightCols(k - M) = Matrix::Random(n, k - M);  // new factors
+        s.factor(2.0, false);
+        s.solve(b, x);
+        BOOST_TEST(testing::relative_difference(x, dense_solve(s, 2.0, b)) < 1e-10);
+        BOOST_TEST(s.fallbacks == 0);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_flows_gram_structure_reproduces_their_factors) {
   // Every flow's jacobian_gram() must describe the first M columns of its jacobian_factors()
   // exactly (at a generic state, P+ and P±, L = 2 and 3).

@@ -53,6 +53,7 @@ void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
     if (!sys.gram_structure(at, solver_.gram)) solver_.gram.A = nullptr;
   }
   lu_valid_ = false;
+  factors_changed_ = true;
 }
 
 // Order 1 from x_, the first step by detail::initial_step.
@@ -130,7 +131,8 @@ bool LowRankBdf::do_step(RosenbrockSystem& sys) {
       // As in CVODE: a factorization stays in use while c is within 30% of the c it was made
       // for; the Newton iteration absorbs the difference, and refactoring costs O(n k^2).
       if (!lu_valid_ || std::abs(c / lu_c_ - 1.0) > max_c_change) {
-        solver_.factor(1.0 / c);
+        solver_.factor(1.0 / c, !factors_changed_);
+        factors_changed_ = false;
         lu_c_ = c;
         lu_valid_ = true;
         rate_ = 1.0;  // unknown for a new matrix

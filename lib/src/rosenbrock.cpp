@@ -57,7 +57,7 @@ LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
   s_.resize(k);
 }
 
-void LowRankSolver::factor(double sigma) {
+void LowRankSolver::factor(double sigma, bool same_factors) {
   sigma_ = sigma;
   if (dense_) {
     Jd_ = -J;
@@ -68,8 +68,36 @@ void LowRankSolver::factor(double sigma) {
     return;
   }
   use_dense_ = false;
-  delta_ = sigma - D.array();
-  W_ = delta_.cwiseInverse().asDiagonal() * U;
+  if (D.size() > 0 && D.maxCoeff() == D.minCoeff()) {
+    // Δ = (σ − d) I: V^T Δ^{-1} U = V^T U / (σ − d). Measured at N = 400 (M = 100), the
+    // product was 5M of the 5.2M instructions of a factorization of the L = 2 gradient flow.
+    if (!(same_factors && unit_cap_valid_)) {
+      delta_.setOnes();
+      W_ = U;
+      if (through_A()) ad_ = gram.a;
+      capacitance_product();
+      unit_cap_ = cap_;
+      unit_cap_valid_ = true;
+    }
+    const double delta = sigma - D(0);
+    delta_.setConstant(delta);
+    W_ = U / delta;
+    if (through_A()) ad_ = gram.a / delta;
+    cap_ = unit_cap_ / delta;
+  } else {
+    unit_cap_valid_ = false;
+    delta_ = sigma - D.array();
+    W_ = delta_.cwiseInverse().asDiagonal() * U;
+    if (through_A()) ad_ = gram.a.cwiseQuotient(delta_.segment(gram.row0, gram.a.size()));
+    capacitance_product();
+  }
+  cap_.diagonal().array() += 1.0;
+  cap_lu_.compute(cap_);
+  verified_ = false;
+  ++woodbury_factorizations;
+}
+
+void LowRankSolver::capacitance_product() {
   const Eigen::Index k = U.cols(), m = gram.rank();
   if (gram_block()) {
     // The Gram block is symmetric: only its lower triangle is formed, then mirrored. With two
@@ -78,8 +106,7 @@ void LowRankSolver::factor(double sigma) {
     auto block = cap_.topLeftCorner(m, m);
     if (through_A()) {
       const Matrix& A = *gram.A;
-      const Eigen::Index N = A.cols(), r0 = gram.row0;
-      ad_ = gram.a.cwiseQuotient(delta_.segment(r0, gram.a.size()));
+      const Eigen::Index N = A.cols();
       yN_ = gram.b.head(N).cwiseProduct(ad_.head(N)) + gram.b.tail(N).cwiseProduct(ad_.tail(N));
       AD_.noalias() = A * yN_.asDiagonal();
       block.triangularView<Eigen::Lower>() = AD_ * A.transpose();
@@ -96,10 +123,6 @@ void LowRankSolver::factor(double sigma) {
   } else {
     cap_.noalias() = -V.transpose() * W_;
   }
-  cap_.diagonal().array() += 1.0;
-  cap_lu_.compute(cap_);
-  verified_ = false;
-  ++woodbury_factorizations;
 }
 
 double LowRankSolver::residual(const Vector& b, const Vector& x) {
@@ -194,6 +217,7 @@ double LowRankRosenbrock::error_norm() const {
 }
 
 double LowRankRosenbrock::attempt(RosenbrockSystem& sys, double dt) {
+  const bool same_factors = jacobian_current_;  // a retry after a rejected step
   if (!jacobian_current_) {
     sys.rhs(x_, f0_);
     if (solver_.dense_mode()) {
@@ -204,7 +228,7 @@ double LowRankRosenbrock::attempt(RosenbrockSystem& sys, double dt) {
     }
     jacobian_current_ = true;
   }
-  solver_.factor(1.0 / (gamma * dt));
+  solver_.factor(1.0 / (gamma * dt), same_factors);
   const double r = 1.0 / dt;
   solver_.solve(f0_, g1_);
 

@@ -61,6 +61,7 @@ class LowRankBdf {
   int order_ = 1, equal_steps_ = 0;
   bool started_ = false;
   bool lu_valid_ = false;   // solver_ holds a factorization of (1/c) I − J for c = lu_c_
+  bool factors_changed_ = true;  // a new Jacobian since the last factorization
   double lu_c_ = 0.0;
   double rate_ = 1.0;       // Newton contraction rate seen with the current factorization
   long factorizations_ = 0;

@@ -49,7 +49,10 @@ class LowRankSolver {
   GramStructure gram;
   bool dense_mode() const { return dense_; }
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
-  void factor(double sigma);
+  // same_factors: D, U, V and gram are those of the previous factor() call. With a constant
+  // D (the L = 2 gradient flow: D = 0), V^T Δ^{-1} U = V^T U / (σ − d) then comes from that
+  // call's product: a new σ costs a k x k LU, not the O(n k^2) product.
+  void factor(double sigma, bool same_factors = false);
   void solve(const Vector& b, Vector& x);
 
   long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
@@ -73,6 +76,9 @@ class LowRankSolver {
   Vector ad_, yN_, atS_;  // Gram form: a/δ over its rows, and two N-vectors
   Matrix AD_;             // Gram form: A diag(d), M x N
   Matrix W_, cap_, Jd_;
+  Matrix unit_cap_;               // −V^T U, kept while D is constant (see factor())
+  bool unit_cap_valid_ = false;
+  void capacitance_product();     // cap_ = −V^T W from delta_, W_ (and ad_ for the Gram block)
   Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
 };
 
