@@ -47,8 +47,8 @@ void AdamsPece::first_step(RosenbrockSystem& sys) {
 
 // The table holds D̃_i = f[t_n, …, t_{n−i}] H^i, divided differences in units of the step H
 // that ended at t_n: they are of the size of h^i f^(i) / i!, and the coefficients below carry
-// only one power of h, so steps as short as 1e-300 or as long as 1e300 neither underflow nor
-// overflow. With t = t_n + h u, ρ_j = (t_n − t_{n−j}) / h, P_i(u) = Π_{j<i} (u + ρ_j) and
+// only one power of h, so neither short nor long steps under- or overflow (test_adams: steps
+// from 1e-141 to 1e289; h^12 alone would underflow at h = 1e-30). With t = t_n + h u, ρ_j = (t_n − t_{n−j}) / h, P_i(u) = Π_{j<i} (u + ρ_j) and
 // r = h / H, for i = 0..k:
 //   ∫_{t_n}^{t_n+h} π_i D_i = h r^i ∫_0^1 P_i · D̃_i          (w_, times r^i)
 //   π_i(t_n + h) D_i = r^i P_i(1) · D̃_i                       (pi_, times r^i)

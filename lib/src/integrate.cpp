@@ -1,10 +1,10 @@
-// The integration driver: one loop per stepper family (dense output, controlled, Rosenbrock),
-// sharing the sampling, stopping and failure logic. Explicitly instantiated for the flows so
+// The integration driver: one loop per stepper family (Odeint's dense output, Odeint's
+// controlled, wnflow's own: adams, bdf, rosenbrock_lowrank), sharing the sampling, stopping
+// and failure logic. Explicitly instantiated for the flows so
 // that Odeint's templates are compiled once, here.
 #include <algorithm>
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
-#include <climits>
 #include <cmath>
 #include <sstream>
 #include <type_traits>
