@@ -85,6 +85,17 @@ Matrix gram_matrix(const GramStructure& g, Eigen::Index n) {
   return G;
 }
 
+// A Gram structure over `copies` stacked copies of A^T from row row0, with random a and b.
+GramStructure random_gram(const Matrix& A, int copies, Eigen::Index row0) {
+  GramStructure g;
+  g.A = &A;
+  g.copies = copies;
+  g.row0 = row0;
+  g.a = Vector::Random(copies * A.cols());
+  g.b = Vector::Random(copies * A.cols());
+  return g;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
@@ -98,12 +109,7 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   const Eigen::Index M = 9, N = 35, n = copies * N + 2, k = M + 3;
   std::srand(5);
   const Matrix A = Matrix::Random(M, N);
-  GramStructure g;
-  g.A = &A;
-  g.copies = copies;
-  g.row0 = 1;
-  g.a = Vector::Random(copies * N);
-  g.b = Vector::Random(copies * N);
+  const GramStructure g = random_gram(A, copies, 1);
   const Matrix G = gram_matrix(g, n);
   LowRankSolver plain(n, k), gram(n, k);
   plain.U << Matrix::Zero(n, M), Matrix::Random(n, k - M);
@@ -143,12 +149,7 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
         const Eigen::Index M = 8, N = 30, n = copies * N, k = M + 2;
         std::srand(7);
         const Matrix A = Matrix::Random(M, N);
-        GramStructure g;
-        g.A = &A;
-        g.copies = copies;
-        g.row0 = 0;
-        g.a = Vector::Random(copies * N);
-        g.b = Vector::Random(copies * N);
+        const GramStructure g = random_gram(A, copies, 0);
         const Matrix G = gram_matrix(g, n);
         LowRankSolver s(n, k);
         s.U << g.a.asDiagonal() * G, Matrix::Random(n, k - M);
