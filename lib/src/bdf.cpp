@@ -21,6 +21,22 @@ constexpr double newton_tol = 0.03;
 constexpr std::array<double, LowRankBdf::max_order + 1> kappa = {0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0};
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
+using Square = Eigen::Matrix<double, LowRankBdf::max_order + 1, LowRankBdf::max_order + 1>;
+
+// R maps the differences of a history with spacing h to those with spacing factor·h
+// (the step-size change of the quasi-constant-step form): R(i, j) = Π_{m=1..i} (m − 1 − factor j)/m.
+void change_matrix(int order, double factor, Square& R) {
+  R.setZero();
+  for (int j = 0; j <= order; ++j) {
+    double p = 1.0;
+    R(0, j) = 1.0;
+    for (int i = 1; i <= order; ++i) {
+      p *= j == 0 ? 0.0 : (i - 1 - factor * j) / double(i);
+      R(i, j) = p;
+    }
+  }
+}
+
 using detail::rms;
 
 }  // namespace
@@ -70,7 +86,12 @@ void LowRankBdf::first_step(RosenbrockSystem& sys) {
 }
 
 void LowRankBdf::rescale_history(double factor) {
-  detail::rescale_differences(order_, factor, Dt_, Dtmp_, R_, U_, RU_);
+  const int k = order_ + 1;
+  change_matrix(order_, factor, R_);
+  change_matrix(order_, 1.0, U_);
+  RU_.topLeftCorner(k, k).noalias() = R_.topLeftCorner(k, k) * U_.topLeftCorner(k, k);
+  Dtmp_.leftCols(k).noalias() = Dt_.leftCols(k) * RU_.topLeftCorner(k, k);
+  Dt_.leftCols(k) = Dtmp_.leftCols(k);
 }
 
 bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
