@@ -222,6 +222,49 @@ BOOST_AUTO_TEST_CASE(initial_states_match_the_parameterizations) {
   BOOST_TEST(rel(wn.weights(wn.initial_state()), Vector::Constant(net.n(), alpha)) < 1e-15);
 }
 
+// loss_exceeds may say "above" only where the loss computed directly is above both the
+// threshold and its floor; it must say so one small correction away from the last
+// evaluation, and never at the evaluated state itself (loss() is free there).
+BOOST_AUTO_TEST_CASE(loss_exceeds_is_a_sound_bound) {
+  for (const auto& c : cases) {
+    const Problem p = instance(c.sign);
+    const DiagonalNetwork net(p, c.sign, c.L);
+    const GradientFlow gf(net, 0.3);
+    const WeightNormFlow wn(net, 0.3, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.3)));
+    const Vector z0 = random_log_weights(net.n(), 3);
+    Vector state0(net.n() + 1);
+    state0 << z0, 0.1;
+    const Vector direction = random_log_weights(net.n(), 4);
+    int proven = 0, checked = 0;
+    const auto check = [&](const auto& flow, const Vector& at, Vector& out) {
+      flow.derivative(at, out);  // the evaluation the bound starts from
+      BOOST_TEST(!flow.loss_exceeds(at, 0.0));
+      for (double step : {1e-12, 1e-9, 1e-6, 1e-3, 1e-1}) {
+        Vector near = at;
+        near.head(net.n()) += step * direction;
+        for (double fraction : {1e-6, 0.1, 0.5, 0.99, 1.01, 10.0}) {
+          flow.derivative(at, out);
+          const double exact = loss_of_w(p, c.sign, c.L, near.head(net.n()).array().exp().matrix());
+          const double threshold = fraction * exact;
+          const bool above = flow.loss_exceeds(near, threshold);
+          ++checked;
+          if (!above) continue;
+          ++proven;
+          BOOST_TEST_CONTEXT("sign " << to_string(c.sign) << ", L = " << c.L << ", step " << step << ", fraction " << fraction) {
+            BOOST_TEST(exact > threshold);
+            BOOST_TEST(exact > flow.loss_floor(near));
+          }
+        }
+      }
+    };
+    Vector dz(net.n()), ds(net.n() + 1);
+    check(gf, z0, dz);
+    check(wn, state0, ds);
+    // Small corrections at thresholds well below the loss are proven (the point of the bound).
+    BOOST_TEST(proven >= checked / 3);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_parameters_are_rejected) {
   const Problem p = instance(Sign::positive);
   BOOST_CHECK_THROW(DiagonalNetwork bad(p, Sign::positive, 1), InputError);

@@ -32,6 +32,8 @@ class GradientFlow {
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
   double loss(const ConstVectorRef& z) const { return core_.loss(z); }
   double loss_floor(const ConstVectorRef& z) const { return core_.loss_floor(z); }
+  // True only when the loss is provably above threshold and its floor (see LogWeightCore).
+  bool loss_exceeds(const ConstVectorRef& z, double threshold) const { return core_.loss_exceeds(z, threshold); }
 
  private:
   detail::LogWeightCore core_;

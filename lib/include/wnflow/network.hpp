@@ -36,6 +36,7 @@ class DiagonalNetwork {
   // 1/2 (10 eps (|A|_F |B+ p| + |y|))^2, B+ p = p (P+) or p_head + p_tail (P±), a bound on
   // the rounding error of A x - y (x itself carries the rounding of u^L - v^L).
   double loss_floor(const ConstVectorRef& p) const;
+  double a_frobenius() const { return a_frobenius_; }  // |A|_F >= |A|_2: a bound on |A d|/|d|
 
   // Convenience: x from w (allocates).
   Vector x_of_w(const ConstVectorRef& w) const;

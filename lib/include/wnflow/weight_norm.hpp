@@ -66,6 +66,9 @@ class WeightNormFlow {
   double log_alpha_eff_integrated(const ConstVectorRef& state) const { return std::log(alpha_) + state[state.size() - 1]; }
   double loss(const ConstVectorRef& state) const { return core_.loss(log_weights(state)); }
   double loss_floor(const ConstVectorRef& state) const { return core_.loss_floor(log_weights(state)); }
+  bool loss_exceeds(const ConstVectorRef& state, double threshold) const {
+    return core_.loss_exceeds(log_weights(state), threshold);
+  }
 
  private:
   detail::Speeds speeds(double r2) const;
