@@ -35,7 +35,9 @@ void require_full_row_rank(const Matrix& A, const std::string& what) {
   if (A.rows() > A.cols())
     throw InputError(what + " has " + std::to_string(A.rows()) + " rows but only " + std::to_string(A.cols()) +
                      " columns: A must have full row rank (M <= N)");
-  const Matrix aat = A * A.transpose();
+  // Lower triangle only (what LLT reads): half the O(M^2 N) product.
+  Matrix aat = Matrix::Zero(A.rows(), A.rows());
+  aat.selfadjointView<Eigen::Lower>().rankUpdate(A);
   if (Eigen::LLT<Matrix>(aat).info() != Eigen::Success)
     throw InputError(what + " does not have full row rank (A A^T is not positive definite)");
 }

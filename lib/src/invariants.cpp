@@ -18,7 +18,8 @@ double log_alpha_eff(double alpha, double r, double r0, const WeightNormRates& r
 
 NullSpaceProjector::NullSpaceProjector(const DiagonalNetwork& net) : net_(&net) {
   const Matrix& A = net.problem().A;
-  Matrix aat = A * A.transpose();
+  Matrix aat = Matrix::Zero(A.rows(), A.rows());
+  aat.selfadjointView<Eigen::Lower>().rankUpdate(A);  // the lower triangle LLT reads: half the product
   if (net.sign() == Sign::signed_) aat *= 2.0;  // [A, -A][A, -A]^T = 2 A A^T
   aat_.compute(aat);
   if (aat_.info() != Eigen::Success)
