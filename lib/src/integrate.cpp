@@ -318,7 +318,7 @@ class Driver {
   // -4.9 %; the two N = 400 rows where the vote handed a flow ending soon to bdf (P± L = 3
   // α = 1) stay on Adams. An estimate of bdf's step from Adams' differences (LSODA's test)
   // was tried first: a stability-held history is noise at the tolerance level, and the
-  // estimate came out 0.4-2x Adams' step on flows where bdf pays and where it does not.
+  // estimate came out 0.4-2.2x Adams' step on flows where bdf pays and where it does not.
   static constexpr int stiff_max_order = 4;
   double last_stiffness_ = 0.0;  // the vote's state: dt·ρ at the last check, and the count
   int votes_ = 0;

@@ -46,8 +46,9 @@ struct IntegrateOptions {
   // checks with dt ρ above the threshold in between; checks at steps 5 and 10, every 10 steps
   // up to 2·stiff_check_every steps and every stiff_check_every steps after that; ρ by a power
   // iteration on the Jacobian, run only when the stepper's free estimate of dt ρ exceeds half
-  // the threshold), or after stiff_switch_steps steps, the problem is treated as stiff and
-  // integration continues from the current state with bdf (if dim <= stiff_max_dim).
+  // the threshold and Adams runs at order <= 4), or after stiff_switch_steps steps, the
+  // problem is treated as stiff and integration continues from the current state with bdf
+  // (if dim <= stiff_max_dim).
   long stiff_switch_steps = 20'000;
   long stiff_check_every = 25;
   double stiff_threshold = 0.3;
