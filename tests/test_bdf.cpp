@@ -225,6 +225,34 @@ BOOST_AUTO_TEST_CASE(auto_hands_a_stiff_flow_to_bdf) {
   BOOST_TEST(testing::relative_difference(x_auto, x_dopri) < 1e-6);
 }
 
+BOOST_AUTO_TEST_CASE(auto_keeps_a_flow_adams_steps_by_accuracy) {
+  // The bench's P± N = 400 L = 3 α = 1 GF instance: dt ρ crosses the vote's threshold while
+  // Adams runs at orders 6-7, held by accuracy. Handed to bdf there (session 5), the flow took
+  // as many steps as on Adams plus the factorizations; the order gate keeps it on Adams.
+  const Problem p = random_instance({400, 100, 8, 1, Sign::signed_});
+  const DiagonalNetwork net(p, Sign::signed_, 3);
+  const GradientFlow gf(net, 1.0);
+  IntegrateOptions o;  // the bench's settings
+  o.rtol = 1e-9;
+  o.atol = 1e-14;
+  o.t_max = 1e7;
+  o.loss_tol = 1e-20;
+  Vector state = gf.initial_state();
+  o.stepper = StepperKind::automatic;
+  const IntegrateSummary automatic = integrate(gf, state, o);
+  const Vector x_auto = net.x_of_w(gf.weights(state));
+  state = gf.initial_state();
+  o.stepper = StepperKind::adams;
+  const IntegrateSummary adams = integrate(gf, state, o);
+  BOOST_TEST_INFO(automatic.report() << adams.report());
+  BOOST_TEST(automatic.converged());
+  BOOST_TEST(adams.converged());
+  BOOST_TEST(to_string(automatic.stepper_used) == "adams");
+  BOOST_TEST(automatic.factorizations == 0);
+  BOOST_TEST(automatic.rhs_evals < 1.25 * adams.rhs_evals);  // the checks' power iterations
+  BOOST_TEST(testing::relative_difference(x_auto, net.x_of_w(gf.weights(state))) < 1e-6);
+}
+
 BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
   IntegrateOptions o;
   o.stepper = StepperKind::bdf;
