@@ -29,7 +29,7 @@ wnflow=$build/wnflow
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
-{ lscpu; echo; c++ --version | head -1; echo "flags: -O3 -DNDEBUG (CMake Release), no -march=native";
+{ lscpu; echo; c++ --version | head -1; echo "flags: -O3 -DNDEBUG (CMake Release), $(grep '^WNFLOW_NATIVE:' "$build/CMakeCache.txt")";
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"; echo "load: $(uptime)"; } >"$out/machine.txt"
 
 if [ "$quick" = "--quick" ]; then

@@ -521,6 +521,8 @@ std::string machine_description() {
 #endif
 #ifdef __AVX512F__
   o << " AVX-512";
+#elif defined(__AVX2__) && defined(__FMA__)
+  o << " AVX2+FMA";
 #elif defined(__AVX2__)
   o << " AVX2";
 #else
