@@ -109,6 +109,9 @@ for cmd in run predict l1; do
   hostile 2 "A file '.*A_rank_deficient.csv' does not have full row rank" -- $cmd --a "$H/A_rank_deficient.csv" --y "$Y3"
   hostile 2 "A file '.*A_rank_deficient2.csv' does not have full row rank" -- $cmd --a "$H/A_rank_deficient2.csv" --y "$Y3"
   hostile 2 "A file '.*A_tiny_row.csv' does not have full row rank" -- $cmd --a "$H/A_tiny_row.csv" --y "$Y3"
+  # Row 3 = 0.7 row 1 - 1.3 row 2 in 17-digit floats: the Cholesky pivot is +2e-16 of the largest
+  # diagonal, which LLT alone accepted (run then integrated to t-max and failed).
+  hostile 2 "A file '.*A_dependent_rows.csv' does not have full row rank" -- $cmd --a "$H/A_dependent_rows.csv" --y "$Y3"
   hostile 2 "A file '.*A_tall.csv' has 3 rows but only 2 columns" -- $cmd --a "$H/A_tall.csv" --y "$Y3"
   hostile 2 "A file '.*' does not have full row rank" -- $cmd --a "$H/A_rank_deficient.csv" --y "$H/y_outside_range.csv"
   # The problem given twice, or half of it.

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include <wnflow/errors.hpp>
 #include <wnflow/instance.hpp>
@@ -208,4 +209,35 @@ BOOST_AUTO_TEST_CASE(rejects_bad_specs) {
   spec.M = 0;
   BOOST_CHECK_EXCEPTION(random_instance(spec), InputError,
                         [](const InputError& e) { return mentions(e, "M=0"); });
+}
+
+// row_gram_factor is both the full-row-rank check and the factor the projections solve with.
+BOOST_AUTO_TEST_CASE(row_gram_factor_is_the_cholesky_of_a_at_and_the_rank_check) {
+  InstanceSpec spec;
+  spec.N = 60;
+  spec.M = 20;
+  const Problem p = random_instance(spec);
+  const Eigen::LLT<Eigen::MatrixXd> llt = row_gram_factor(p.A);
+  const Eigen::MatrixXd L = llt.matrixL();
+  const Eigen::MatrixXd aat = p.A * p.A.transpose();  // the full product, not a triangle
+  BOOST_TEST((L * L.transpose() - aat).norm() <= 1e-14 * aat.norm());
+
+  Eigen::MatrixXd dependent;
+  // Rank 19 in exact arithmetic; in floating point the pivot is rounding noise of either sign.
+  for (const auto& [row, combination] :
+       {std::pair{3, Eigen::RowVectorXd(p.A.row(0))}, std::pair{10, Eigen::RowVectorXd(2.0 * p.A.row(0) - p.A.row(7))},
+        std::pair{19, Eigen::RowVectorXd(0.3 * p.A.topRows(5).colwise().sum())}}) {
+    dependent = p.A;
+    dependent.row(row) = combination;
+    BOOST_CHECK_EXCEPTION(row_gram_factor(dependent), RankDeficientError,
+                          [](const InputError& e) { return mentions(e, "does not have full row rank"); });
+  }
+  // A row 1e4 times shorter than the others is not a rank deficiency: its pivot (about 1e-8
+  // of the largest diagonal) is far above the rounding tolerance.
+  Eigen::MatrixXd scaled = p.A;
+  scaled.row(5) *= 1e-4;
+  BOOST_CHECK_NO_THROW(row_gram_factor(scaled));
+  const Eigen::MatrixXd tall = Eigen::MatrixXd::Random(8, 5);
+  BOOST_CHECK_EXCEPTION(row_gram_factor(tall), RankDeficientError,
+                        [](const InputError& e) { return mentions(e, "8 rows but only 5 columns"); });
 }

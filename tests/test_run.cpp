@@ -68,6 +68,22 @@ BOOST_AUTO_TEST_CASE(mirror_residual_detects_a_violation) {
   BOOST_TEST(mirror_residual(proj, z0 + kick, 2, std::log(0.3)) > 1e-5);
 }
 
+// The projector against I - B^T A^T (A B B^T A^T)^{-1} A B formed explicitly (B = I or [I, -I]).
+BOOST_AUTO_TEST_CASE(null_space_projector_matches_the_explicit_projection) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = instance(sign);
+    const DiagonalNetwork net(p, sign, 2);
+    const NullSpaceProjector proj(net);
+    const Matrix AB = sign == Sign::positive ? p.A : (Matrix(p.rows(), 2 * p.cols()) << p.A, -p.A).finished();
+    const Matrix P = Matrix::Identity(net.n(), net.n()) -
+                     AB.transpose() * (AB * AB.transpose()).ldlt().solve(AB);
+    const Vector v = Vector::LinSpaced(net.n(), -1.0, 2.0).array().sin();
+    const Vector Pv = proj.apply(v);
+    BOOST_TEST((Pv - P * v).norm() <= 1e-12 * v.norm());
+    BOOST_TEST((AB * Pv).norm() <= 1e-12 * v.norm());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(constant_ratio_schedule_closed_form_matches_the_integral) {
   for (Sign sign : {Sign::positive, Sign::signed_}) {
     const Problem p = instance(sign, 13);

@@ -27,23 +27,36 @@ void ProblemArgs::add_to(CLI::App& c) {
   c.add_option("--sign", sign, "positive (x = w^L) or signed (x = u^L - v^L)")->capture_default_str();
 }
 
-namespace {
 // Every command needs A of full row rank: the flows project onto null(A) with a Cholesky of
-// A A^T (the same test as NullSpaceProjector), and a rank-deficient A either makes the LP
-// infeasible (y outside range(A)) or leaves a redundant equation. `what` names the input.
-void require_full_row_rank(const Matrix& A, const std::string& what) {
+// A A^T (row_gram_factor, the same test as NullSpaceProjector), and a rank-deficient A either
+// makes the LP infeasible (y outside range(A)) or leaves a redundant equation.
+std::string ProblemArgs::source() const {
+  if (!a_file.empty()) return "A file '" + a_file + "'";
+  return "the random A (--m " + m + ", --n " + n + ")";
+}
+
+InputError ProblemArgs::rank_error() const {
+  return InputError(source() + " does not have full row rank (A A^T is not positive definite to working precision)");
+}
+
+namespace {
+// The shape half of the rank check: O(1), done on load by every command.
+void require_wide(const Matrix& A, const std::string& what) {
   if (A.rows() > A.cols())
     throw InputError(what + " has " + std::to_string(A.rows()) + " rows but only " + std::to_string(A.cols()) +
                      " columns: A must have full row rank (M <= N)");
-  // Lower triangle only (what LLT reads): half the O(M^2 N) product.
-  Matrix aat = Matrix::Zero(A.rows(), A.rows());
-  aat.selfadjointView<Eigen::Lower>().rankUpdate(A);
-  if (Eigen::LLT<Matrix>(aat).info() != Eigen::Success)
-    throw InputError(what + " does not have full row rank (A A^T is not positive definite)");
+}
+
+void require_full_row_rank(const ProblemArgs& args, const Matrix& A) {
+  try {
+    row_gram_factor(A);
+  } catch (const RankDeficientError&) {
+    throw args.rank_error();
+  }
 }
 }  // namespace
 
-Problem ProblemArgs::load(Sign& sign_out) const {
+Problem ProblemArgs::load(Sign& sign_out, bool check_rank) const {
   sign_out = parse_sign(sign);
   const bool from_files = !a_file.empty() || !y_file.empty();
   const bool generator = cmd && (cmd->count("--n") || cmd->count("--m") || cmd->count("--sparsity") || cmd->count("--seed"));
@@ -63,7 +76,8 @@ Problem ProblemArgs::load(Sign& sign_out) const {
       throw InputError(std::string(e.what()) + " (--a " + a_file + ", --y " + y_file +
                        (xstar_file.empty() ? "" : ", --xstar " + xstar_file) + ")");
     }
-    require_full_row_rank(p.A, "A file '" + a_file + "'");
+    require_wide(p.A, source());
+    if (check_rank) require_full_row_rank(*this, p.A);
     return p;
   }
   InstanceSpec spec;
@@ -78,7 +92,8 @@ Problem ProblemArgs::load(Sign& sign_out) const {
   spec.sign = sign_out;
   Problem p = random_instance(spec);
   validate(p);
-  require_full_row_rank(p.A, "the random A (--m " + m + ", --n " + n + ")");
+  require_wide(p.A, source());
+  if (check_rank) require_full_row_rank(*this, p.A);
   return p;
 }
 

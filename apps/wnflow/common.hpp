@@ -16,7 +16,12 @@ struct ProblemArgs {
   std::string n = "60", m = "20", sparsity = "3", seed = "1";
   std::string sign = "positive";
   void add_to(CLI::App& cmd);
-  Problem load(Sign& sign_out) const;  // InputError on any bad input
+  // InputError on any bad input. check_rank = false leaves the full-row-rank test (an
+  // O(M^2 N) Cholesky of A A^T) to a caller whose library call factors A A^T anyway
+  // (run_flow's projector): it then maps RankDeficientError to rank_error().
+  Problem load(Sign& sign_out, bool check_rank = true) const;
+  std::string source() const;       // "A file '...'" or "the random A (--m .., --n ..)"
+  InputError rank_error() const;    // "<source> does not have full row rank (...)"
   nlohmann::json describe() const;     // where the problem came from, for reports
   CLI::App* cmd = nullptr;
 };

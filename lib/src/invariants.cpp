@@ -16,15 +16,7 @@ double log_alpha_eff(double alpha, double r, double r0, const WeightNormRates& r
   return log_alpha_eff(alpha, r, r0, rates.eta_r, rates.eta_s);
 }
 
-NullSpaceProjector::NullSpaceProjector(const DiagonalNetwork& net) : net_(&net) {
-  const Matrix& A = net.problem().A;
-  Matrix aat = Matrix::Zero(A.rows(), A.rows());
-  aat.selfadjointView<Eigen::Lower>().rankUpdate(A);  // the lower triangle LLT reads: half the product
-  if (net.sign() == Sign::signed_) aat *= 2.0;  // [A, -A][A, -A]^T = 2 A A^T
-  aat_.compute(aat);
-  if (aat_.info() != Eigen::Success)
-    throw InputError("A A^T is not positive definite: A does not have full row rank");
-}
+NullSpaceProjector::NullSpaceProjector(const DiagonalNetwork& net) : net_(&net), aat_(row_gram_factor(net.problem().A)) {}
 
 Vector NullSpaceProjector::apply(const ConstVectorRef& v) const {
   const Matrix& A = net_->problem().A;
@@ -33,7 +25,8 @@ Vector NullSpaceProjector::apply(const ConstVectorRef& v) const {
     const Vector mu = aat_.solve(A * v);
     return v - A.transpose() * mu;
   }
-  const Vector mu = aat_.solve(A * (v.head(N) - v.tail(N)));
+  // [A, -A][A, -A]^T = 2 A A^T
+  const Vector mu = 0.5 * aat_.solve(A * (v.head(N) - v.tail(N)));
   const Vector back = A.transpose() * mu;
   Vector out = v;
   out.head(N) -= back;

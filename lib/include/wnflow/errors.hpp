@@ -13,6 +13,12 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A of rank below its number of rows (A A^T not positive definite): bad input, and a type of
+// its own so that a caller that let the library find it can name where A came from.
+struct RankDeficientError : InputError {
+  using InputError::InputError;
+};
+
 struct NumericalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

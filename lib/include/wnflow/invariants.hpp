@@ -10,12 +10,13 @@ namespace wnflow {
 // Π = I - (AB)^T (AB (AB)^T)^{-1} AB, from one Cholesky factor of A A^T.
 class NullSpaceProjector {
  public:
+  // Factors A A^T (row_gram_factor: RankDeficientError when A lacks full row rank).
   explicit NullSpaceProjector(const DiagonalNetwork& net);
   Vector apply(const ConstVectorRef& v) const;
 
  private:
   const DiagonalNetwork* net_;
-  Eigen::LLT<Matrix> aat_;  // of A A^T (scaled by 2 for P±)
+  Eigen::LLT<Matrix> aat_;  // of A A^T (for P± the Gram matrix of [A, -A] is 2 A A^T)
 };
 
 // Ψ_L applied to the weights given by their logs z (elementwise).

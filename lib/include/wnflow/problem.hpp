@@ -1,6 +1,7 @@
 #pragma once
 // The sparse-recovery problem y = A x*: the data every flow, dual solver and LP shares.
 #include <Eigen/Dense>
+#include <wnflow/errors.hpp>
 #include <optional>
 #include <string>
 
@@ -24,5 +25,10 @@ struct Problem {
 // Throws InputError naming the first problem found: empty A, size mismatch,
 // non-finite entries, a zero row of A.
 void validate(const Problem& problem);
+
+// The Cholesky factor of A A^T. It exists exactly when A has full row rank, so it is both the
+// rank check and what the null-space projections solve with: one O(M^2 N) product (its lower
+// triangle) serves both. RankDeficientError when A A^T is not positive definite.
+Eigen::LLT<Eigen::MatrixXd> row_gram_factor(const Eigen::MatrixXd& A);
 
 }  // namespace wnflow
