@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -229,6 +230,63 @@ BOOST_AUTO_TEST_CASE(control_bytes_are_escaped_in_message) {
   const auto q = t.file("B.csv", std::string("4,5\0\n", 5));
   BOOST_CHECK_EXCEPTION(read_matrix_csv(q, "A"), InputError,
                         mentions({q, "line 1, column 2", "'5\\x00' is not a number"}));
+}
+
+// The file reader parses through a 64 KiB buffer (csv.cpp): lines cut by a buffer boundary,
+// a line longer than the buffer, a CRLF pair split across reads, and positions far into the
+// file must come out as the reader of the same text in memory gives them.
+BOOST_AUTO_TEST_CASE(files_larger_than_the_read_buffer_read_as_the_same_text) {
+  TempDir t;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> gauss(0.0, 1.0);
+  auto table = [&](int rows, int cols, const std::string& eol) {
+    std::string text;
+    char buffer[32];
+    for (int i = 0; i < rows; ++i) {
+      for (int j = 0; j < cols; ++j) {
+        if (j > 0) text += (j % 7 == 0) ? " , " : ",";  // some padded fields
+        text.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, gauss(rng)).ptr);
+      }
+      text += eol;
+    }
+    return text;
+  };
+  struct Shape {
+    int rows, cols;
+    std::string eol;
+  };
+  // 300 x 40 (~260 KB, many boundaries), 3 x 9000 (each line ~3x the buffer), CRLF.
+  for (const Shape& sh : {Shape{300, 40, "\n"}, Shape{3, 9000, "\n"}, Shape{200, 50, "\r\n"}}) {
+    const std::string text = table(sh.rows, sh.cols, sh.eol);
+    BOOST_REQUIRE_GT(text.size(), std::size_t(1) << 16);
+    const auto p = t.file("A.csv", text);
+    const Matrix from_file = read_matrix_csv(p, "A");
+    BOOST_TEST(from_file.rows() == sh.rows);
+    BOOST_TEST(from_file.cols() == sh.cols);
+    BOOST_TEST(bit_equal(from_file, parse_matrix_csv(text, "A")));
+  }
+  // A column vector with no final newline, longer than the buffer.
+  std::string column = table(8000, 1, "\n");
+  column.pop_back();
+  const Vector v = read_vector_csv(t.file("y.csv", column), "y");
+  BOOST_TEST(v.size() == 8000);
+  BOOST_TEST(bit_equal(v, parse_vector_csv(column, "y")));
+  // Errors past the first buffer name their line and column.
+  std::string bad = table(300, 40, "\n");
+  const std::size_t line_251 = [&] {
+    std::size_t pos = 0;
+    for (int i = 0; i < 250; ++i) pos = bad.find('\n', pos) + 1;
+    return pos;
+  }();
+  bad.replace(line_251, bad.find(',', line_251) - line_251, "oops");
+  const auto q = t.file("B.csv", bad);
+  BOOST_CHECK_EXCEPTION(read_matrix_csv(q, "A"), InputError, mentions({q, "line 251, column 1", "'oops'"}));
+  std::string ragged = table(300, 40, "\n") + "1,2\n";
+  const auto r = t.file("C.csv", ragged);
+  BOOST_CHECK_EXCEPTION(read_matrix_csv(r, "A"), InputError,
+                        mentions({r, "line 301", "row 301 has 2 values, expected 40"}));
+  const auto b = t.file("D.csv", table(300, 40, "\n") + "\n" + table(1, 40, "\n"));
+  BOOST_CHECK_EXCEPTION(read_matrix_csv(b, "A"), InputError, mentions({b, "line 301", "blank line"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

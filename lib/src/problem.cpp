@@ -20,9 +20,10 @@ void validate(const Problem& p) {
                      std::to_string(p.A.rows()) + " rows");
   if (!p.A.allFinite()) throw InputError("matrix A has a NaN or infinite entry");
   if (!p.y.allFinite()) throw InputError("y has a NaN or infinite entry");
-  for (Eigen::Index i = 0; i < p.A.rows(); ++i)
-    if (p.A.row(i).cwiseAbs().maxCoeff() == 0.0)
-      throw InputError("row " + std::to_string(i + 1) + " of A is zero");
+  // One reduction rather than a loop over rows, each a strided pass over column-major A.
+  Eigen::Index zero_row = 0;
+  if (p.A.cwiseAbs().rowwise().maxCoeff().minCoeff(&zero_row) == 0.0)
+    throw InputError("row " + std::to_string(zero_row + 1) + " of A is zero");
   if (p.x_star) {
     if (p.x_star->size() != p.A.cols())
       throw InputError("x* has " + std::to_string(p.x_star->size()) + " entries but A has " +
