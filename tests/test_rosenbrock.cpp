@@ -23,9 +23,32 @@ using namespace wnflow;
 namespace {
 
 
+// G of a Gram structure: `copies` stacked A^T from row row0 on, n rows in all.
+Matrix gram_matrix(const GramStructure& g, Eigen::Index n) {
+  const Eigen::Index N = g.A->cols();
+  Matrix G = Matrix::Zero(n, g.A->rows());
+  for (int c = 0; c < g.copies; ++c) G.middleRows(g.row0 + c * N, N) = g.A->transpose();
+  return G;
+}
+
+// The low-rank term U V^T of a solver's Jacobian, formed densely: with a Gram form declared,
+// diag(a) G (diag(b) G)^T for its block plus the explicit columns after it.
+Matrix low_rank_term(const LowRankSolver& s) {
+  Matrix UV = s.U * s.V.transpose();
+  if (s.gram.present()) {
+    const Eigen::Index n = s.D.size();
+    Vector a = Vector::Zero(n), b = Vector::Zero(n);
+    a.segment(s.gram.row0, s.gram.a.size()) = s.gram.a;
+    b.segment(s.gram.row0, s.gram.b.size()) = s.gram.b;
+    const Matrix G = gram_matrix(s.gram, n);
+    UV += a.asDiagonal() * G * G.transpose() * b.asDiagonal();
+  }
+  return UV;
+}
+
 // (σ I − diag(D) − U V^T) x = b by dense LU, the reference.
 Vector dense_solve(const LowRankSolver& s, double sigma, const Vector& b) {
-  Matrix A = -s.U * s.V.transpose();
+  Matrix A = -low_rank_term(s);
   A.diagonal().array() += sigma - s.D.array();
   return A.partialPivLu().solve(b);
 }
@@ -77,14 +100,6 @@ BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
 
 namespace {
 
-// G of a Gram structure: `copies` stacked A^T from row row0 on, n rows in all.
-Matrix gram_matrix(const GramStructure& g, Eigen::Index n) {
-  const Eigen::Index N = g.A->cols();
-  Matrix G = Matrix::Zero(n, g.A->rows());
-  for (int c = 0; c < g.copies; ++c) G.middleRows(g.row0 + c * N, N) = g.A->transpose();
-  return G;
-}
-
 // A Gram structure over `copies` stacked copies of A^T from row row0, with random a and b.
 GramStructure random_gram(const Matrix& A, int copies, Eigen::Index row0) {
   GramStructure g;
@@ -99,11 +114,11 @@ GramStructure random_gram(const Matrix& A, int copies, Eigen::Index row0) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
-  // U = [diag(a) G, U2], V = [diag(b) G, V2] with G one or two stacked copies of A^T after
-  // one leading row (the classic-WN layout): the solver forms the symmetric Gram block by its
-  // lower triangle, with two copies through A (over N rows) and applies V^T and W through A.
-  // Its solves must match dense LU and the solver without the structure, for every sign
-  // pattern of a and b.
+  // J = D + [diag(a) G, U2] [diag(b) G, V2]^T with G one or two stacked copies of A^T after
+  // one leading row (the classic-WN layout). Given the Gram form, the solver holds only U2, V2
+  // and goes through A for the block (its symmetric part by the lower triangle). Its solves
+  // must match dense LU and the solver given every column explicitly, for every sign pattern
+  // of a and b.
   for (int copies : {1, 2}) {
   BOOST_TEST_CONTEXT("copies " << copies) {
   const Eigen::Index M = 9, N = 35, n = copies * N + 2, k = M + 3;
@@ -112,15 +127,17 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   const GramStructure g = random_gram(A, copies, 1);
   const Matrix G = gram_matrix(g, n);
   LowRankSolver plain(n, k), gram(n, k);
-  plain.U << Matrix::Zero(n, M), Matrix::Random(n, k - M);
-  plain.U.middleRows(1, copies * N).leftCols(M) = g.a.asDiagonal() * G.middleRows(1, copies * N);
-  plain.V << Matrix::Zero(n, M), Matrix::Random(n, k - M);
-  plain.V.middleRows(1, copies * N).leftCols(M) = g.b.asDiagonal() * G.middleRows(1, copies * N);
-  plain.D = -Vector::Random(n).cwiseAbs();
-  gram.U = plain.U;
-  gram.V = plain.V;
-  gram.D = plain.D;
+  gram.U = Matrix::Random(n, k - M);
+  gram.V = Matrix::Random(n, k - M);
+  gram.D = -Vector::Random(n).cwiseAbs();
   gram.gram = g;
+  plain.U = Matrix::Zero(n, k);
+  plain.V = Matrix::Zero(n, k);
+  plain.U.middleRows(1, copies * N).leftCols(M) = g.a.asDiagonal() * G.middleRows(1, copies * N);
+  plain.V.middleRows(1, copies * N).leftCols(M) = g.b.asDiagonal() * G.middleRows(1, copies * N);
+  plain.U.rightCols(k - M) = gram.U;
+  plain.V.rightCols(k - M) = gram.V;
+  plain.D = gram.D;
   const Vector b = Vector::Random(n);
   Vector x_plain(n), x_gram(n);
   for (double sigma : {1e-3, 1.0, 1e3}) {
@@ -134,6 +151,12 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
     }
   }
   BOOST_TEST(gram.fallbacks == 0);
+  // A singular Δ (σ = D_i) falls back to dense LU, with the Gram block written out.
+  gram.D[3] = 2.0;
+  gram.factor(2.0);
+  gram.solve(b, x_gram);
+  BOOST_TEST(gram.fallbacks == 1);
+  BOOST_TEST(testing::relative_difference(x_gram, dense_solve(gram, 2.0, b)) < 1e-10);
   }
   }
 }
@@ -152,8 +175,8 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
         const GramStructure g = random_gram(A, copies, 0);
         const Matrix G = gram_matrix(g, n);
         LowRankSolver s(n, k);
-        s.U << g.a.asDiagonal() * G, Matrix::Random(n, k - M);
-        s.V << g.b.asDiagonal() * G, Matrix::Random(n, k - M);
+        s.U = Matrix::Random(n, k - M);  // the columns after the Gram block
+        s.V = Matrix::Random(n, k - M);
         s.D.setConstant(d);
         s.gram = g;
         const Vector b = Vector::Random(n);
@@ -165,7 +188,7 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
           BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10);
           same = true;
         }
-        s.V.rightCols(k - M) = Matrix::Random(n, k - M);  // new factors
+        s.V = Matrix::Random(n, k - M);  // new factors
         s.factor(2.0, false);
         s.solve(b, x);
         BOOST_TEST(testing::relative_difference(x, dense_solve(s, 2.0, b)) < 1e-10);
@@ -175,9 +198,10 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(the_flows_gram_structure_reproduces_their_factors) {
-  // Every flow's jacobian_gram() must describe the first M columns of its jacobian_factors()
-  // exactly (at a generic state, P+ and P±, L = 2 and 3).
+BOOST_AUTO_TEST_CASE(the_flows_gram_form_applies_as_their_dense_jacobian) {
+  // Every flow's jacobian_gram() (D, the Gram form of M columns, and jacobian_rank() − M
+  // explicit columns) applied to vectors through A with the Gram helpers must give J x of the
+  // flow's dense jacobian() (at a generic state, P+ and P±, L = 2 and 3).
   for (Sign sign : {Sign::positive, Sign::signed_}) {
     const Problem p = random_instance({40, 12, 3, 9, sign});
     for (int L : {2, 3}) {
@@ -186,20 +210,26 @@ BOOST_AUTO_TEST_CASE(the_flows_gram_structure_reproduces_their_factors) {
         const Eigen::Index n = flow.dimension(), k = flow.jacobian_rank(), M = net.M();
         std::srand(6);
         const Vector state = flow.initial_state() + 0.3 * Vector::Random(n);
+        Matrix J(n, n);
+        flow.jacobian(state, J);
         Vector D(n);
-        Matrix U(n, k), V(n, k);
-        flow.jacobian_factors(state, D, U, V);
         GramStructure g;
-        flow.jacobian_gram(state, g);
+        Matrix U, V;
+        flow.jacobian_gram(state, D, g, U, V);
         BOOST_TEST_CONTEXT(name << " " << to_string(sign) << " L=" << L) {
           BOOST_TEST_REQUIRE(g.present());
           BOOST_TEST(g.rank() == M);
-          Vector a = Vector::Zero(n), b = Vector::Zero(n);
-          a.segment(g.row0, g.a.size()) = g.a;
-          b.segment(g.row0, g.b.size()) = g.b;
-          const Matrix G = gram_matrix(g, n);
-          BOOST_TEST((U.leftCols(M) - a.asDiagonal() * G).norm() <= 1e-13 * U.leftCols(M).norm());
-          BOOST_TEST((V.leftCols(M) - b.asDiagonal() * G).norm() <= 1e-13 * V.leftCols(M).norm());
+          BOOST_TEST(U.cols() == k - M);
+          BOOST_TEST(V.cols() == k - M);
+          BOOST_TEST(U.rows() == n);
+          for (int trial = 0; trial < 3; ++trial) {
+            const Vector x = Vector::Random(n);
+            Vector t(M), folded, at;
+            gram_transpose_times(g, g.b, x, folded, t);
+            Vector Jx = D.cwiseProduct(x) + U * (V.transpose() * x);
+            gram_times_add(g, g.a, t, at, Jx);
+            BOOST_TEST((Jx - J * x).norm() <= 1e-12 * (J.norm() * x.norm()));
+          }
         }
       };
       check(GradientFlow(net, 0.5, 1.0), "gf");

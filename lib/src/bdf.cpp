@@ -62,12 +62,7 @@ void LowRankBdf::initialize(const Vector& x0, double t0, double dt0) {
 
 void LowRankBdf::refresh_jacobian(RosenbrockSystem& sys, const Vector& at) {
   jacobian_age_ = 0;
-  if (solver_.dense_mode()) {
-    sys.jacobian(at, solver_.J);
-  } else {
-    sys.jacobian_factors(at, solver_.D, solver_.U, solver_.V);
-    if (!sys.gram_structure(at, solver_.gram)) solver_.gram.A = nullptr;
-  }
+  solver_.set_jacobian(sys, at);
   lu_valid_ = false;
   factors_changed_ = true;
 }

@@ -5,6 +5,22 @@
 #include <wnflow/weight_norm_classic.hpp>
 
 namespace wnflow {
+namespace {
+
+// J = diag(D) + U V^T with every column written out, from a flow's Gram form: for tests and
+// for systems that do not take the Gram form.
+template <class Flow>
+void explicit_factors(const Flow& flow, const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
+                      Eigen::Ref<Matrix> V) {
+  GramStructure g;
+  Matrix U_rest, V_rest;
+  flow.jacobian_gram(state, D, g, U_rest, V_rest);
+  gram_columns(g, U.leftCols(g.rank()), V.leftCols(g.rank()));
+  U.rightCols(U_rest.cols()) = U_rest;
+  V.rightCols(V_rest.cols()) = V_rest;
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------- GF
 GradientFlow::GradientFlow(const DiagonalNetwork& net, double alpha, double eta)
@@ -27,16 +43,16 @@ void GradientFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const
 
 Eigen::Index GradientFlow::jacobian_rank() const { return detail::LogWeightCore::factor_rank(network(), false); }
 
-void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U,
-                                    Eigen::Ref<Matrix> V) const {
+void GradientFlow::jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const {
   core_.evaluate(z);
-  core_.jacobian_factors({eta_, 0.0, 0.0, 0.0}, false, D, U, V);
+  U.resize(z.size(), 0);  // rank M: the Gram block is the whole low-rank term
+  V.resize(z.size(), 0);
+  core_.jacobian_gram({eta_, 0.0, 0.0, 0.0}, false, D, g, U, V);
 }
 
-void GradientFlow::jacobian_gram(const ConstVectorRef& z, GramStructure& g) const {
-  core_.evaluate(z);
-  const double L = core_.network().depth();
-  core_.gram_structure(-eta_ * L * L, 0, g);
+void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U,
+                                    Eigen::Ref<Matrix> V) const {
+  explicit_factors(*this, z, D, U, V);
 }
 
 // ---------------------------------------------------------------- WN (polar)
@@ -114,27 +130,23 @@ void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J)
   J(n, n) = 0.0;
 }
 
-// The kernel's factors in the z block, and the log φ row as one more rank-one term e_n ρ^T
-// (ρ as in jacobian() above, with Jz^T w^2 = D ⊙ w^2 + V (U^T w^2)).
-void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, GramStructure& g) const {
-  core_.evaluate(state.head(core_.network().n()));
-  const double L = core_.network().depth();
-  core_.gram_structure(-speeds(core_.r2()).a * L * L, 0, g);
-}
-
+// The kernel's factors in the z block (its Gram block and two columns), and the log φ row as
+// one more rank-one term e_n ρ^T (ρ as in jacobian() above, with Jz^T w^2 = D ⊙ w^2 + V (U^T w^2)
+// over the Gram block and the two columns).
 Eigen::Index WeightNormFlow::jacobian_rank() const {
   return detail::LogWeightCore::factor_rank(network(), true) + 1;
 }
 
-void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
-                                      Eigen::Ref<Matrix> V) const {
+void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, VectorRef D, GramStructure& g, Matrix& U,
+                                   Matrix& V) const {
   const auto n = core_.network().n();
-  const auto k = jacobian_rank() - 1;
   core_.evaluate(state.head(n));
   const detail::Speeds sp = speeds(core_.r2());
-  auto Uz = U.topLeftCorner(n, k);
-  auto Vz = V.topLeftCorner(n, k);
-  core_.jacobian_factors(sp, true, D.head(n), Uz, Vz);
+  U.resize(n + 1, 3);
+  V.resize(n + 1, 3);
+  auto Uz = U.topLeftCorner(n, 2);
+  auto Vz = V.topLeftCorner(n, 2);
+  core_.jacobian_gram(sp, true, D.head(n), g, Uz, Vz);
   D[n] = 0.0;
   U.row(n).setZero();
   V.row(n).setZero();
@@ -143,14 +155,22 @@ void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, 
   const double r2 = core_.r2();
   const double Dlog = s.w2.dot(s.dz) / r2;
   const double h = 1.0 - sp.a / rates_.eta_r;
-  s.small.resize(k);  // allocates once
-  s.small.noalias() = Uz.transpose() * s.w2;
+  // Jz^T w^2 = D ⊙ w^2 + V_G (U_G^T w^2) + Vz (Uz^T w^2), the Gram block through A.
+  Vector folded, at, small(g.rank());
+  gram_transpose_times(g, g.a, s.w2, folded, small);
   s.extra = D.head(n).cwiseProduct(s.w2);
-  s.extra.noalias() += Vz * s.small;  // Jz^T w^2
-  U.col(k).setZero();
-  U(n, k) = 1.0;
-  V.col(k).head(n) = (h / r2) * (2.0 * s.w2.cwiseProduct(s.dz) + s.extra - 2.0 * Dlog * s.w2) -
+  gram_times_add(g, g.b, small, at, s.extra);
+  const Eigen::Vector2d small_z = Uz.transpose() * s.w2;
+  s.extra.noalias() += Vz * small_z;
+  U.col(2).setZero();
+  U(n, 2) = 1.0;
+  V.col(2).head(n) = (h / r2) * (2.0 * s.w2.cwiseProduct(s.dz) + s.extra - 2.0 * Dlog * s.w2) -
                      (2.0 * sp.da / rates_.eta_r * Dlog) * s.w2;
+}
+
+void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
+                                      Eigen::Ref<Matrix> V) const {
+  explicit_factors(*this, state, D, U, V);
 }
 
 // ---------------------------------------------------------------- classic WN
@@ -246,19 +266,10 @@ void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix>
 // the p^T and 1 (...)^T terms two more; row 0 and column 0 (off the diagonal) one each.
 Eigen::Index ClassicWeightNormFlow::jacobian_rank() const { return network().M() + 4; }
 
-void ClassicWeightNormFlow::jacobian_gram(const ConstVectorRef& s, GramStructure& g) const {
-  evaluate(s);
-  const double L = core_.network().depth();
-  // β = γ^2/|v|^2 as in jacobian_factors(), where the Gram rows start after log γ.
-  const double beta = std::exp(2.0 * s[0]) / (2.0 * s.tail(core_.network().n()).array()).exp().sum();
-  core_.gram_structure(-beta * L * L, 1, g);
-}
-
-void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U,
-                                             Eigen::Ref<Matrix> V) const {
+void ClassicWeightNormFlow::jacobian_gram(const ConstVectorRef& s, VectorRef D, GramStructure& g, Matrix& U,
+                                          Matrix& V) const {
   evaluate(s);
   const auto n = core_.network().n();
-  const auto M = core_.network().M();
   auto& ws = core_.scratch();
   const double L = core_.network().depth();
   const double g2 = std::exp(2.0 * s[0]);
@@ -269,24 +280,32 @@ void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef 
   const double beta = g2 / V2;
   core_.compute_dc();  // dc = dc/dz and K w^L
   const double dc1 = ws.dc.sum();
-  U.row(0).setZero();
-  V.row(0).setZero();
-  core_.gram_factors(-beta * L * L, U.block(1, 0, n, M), V.block(1, 0, n, M));
-  // du 1 = (L-2) u + L w^{L-2} ⊙ K w^L; gram_factors left -βL^2 w^{L-2} in wl2.
+  // The Gram rows start after log γ; gram_structure leaves -βL^2 w^{L-2} in wl2.
+  core_.gram_structure(-beta * L * L, 1, g);
+  // du 1 = (L-2) u + L w^{L-2} ⊙ K w^L.
   Vector& du1 = ws.extra;
   du1 = (L - 2.0) * ws.u - ws.wl2.cwiseProduct(ws.Kp) / (beta * L);
   D[0] = 2.0 * L * ws.c / g2 - (L / g2) * dc1;
   D.tail(n) = (-beta * L * (L - 2.0)) * ws.u;
-  U.col(M).tail(n) = (beta * L) * du1 + (2.0 * beta * L) * ws.u;
-  V.col(M).tail(n) = p;
-  U.col(M + 1).tail(n).setConstant(L / V2);
-  V.col(M + 1).tail(n) = ws.dc - (dc1 + 2.0 * ws.c) * p;
-  U.col(M + 2).setZero();
-  U(0, M + 2) = 1.0;
-  V.col(M + 2).tail(n) = (-(L / g2)) * (ws.dc - dc1 * p);
-  U.col(M + 3).tail(n) = -2.0 * beta * L * ws.u - beta * L * du1 + Vector::Constant(n, (L / V2) * dc1);
-  V.col(M + 3).setZero();
-  V(0, M + 3) = 1.0;
+  U.resize(n + 1, 4);
+  V.resize(n + 1, 4);
+  U.row(0).setZero();
+  V.row(0).setZero();
+  U.col(0).tail(n) = (beta * L) * du1 + (2.0 * beta * L) * ws.u;
+  V.col(0).tail(n) = p;
+  U.col(1).tail(n).setConstant(L / V2);
+  V.col(1).tail(n) = ws.dc - (dc1 + 2.0 * ws.c) * p;
+  U.col(2).setZero();
+  U(0, 2) = 1.0;
+  V.col(2).tail(n) = (-(L / g2)) * (ws.dc - dc1 * p);
+  U.col(3).tail(n) = -2.0 * beta * L * ws.u - beta * L * du1 + Vector::Constant(n, (L / V2) * dc1);
+  V.col(3).setZero();
+  V(0, 3) = 1.0;
+}
+
+void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U,
+                                             Eigen::Ref<Matrix> V) const {
+  explicit_factors(*this, s, D, U, V);
 }
 
 }  // namespace wnflow

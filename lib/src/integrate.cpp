@@ -158,7 +158,8 @@ template <class Flow, class = void>
 struct HasGram : std::false_type {};
 template <class Flow>
 struct HasGram<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_gram(
-                         std::declval<const Vector&>(), std::declval<GramStructure&>()))>> : std::true_type {};
+                         std::declval<const Vector&>(), std::declval<Vector&>(), std::declval<GramStructure&>(),
+                         std::declval<Matrix&>(), std::declval<Matrix&>()))>> : std::true_type {};
 
 template <class Flow, class = void>
 struct HasLossBound : std::false_type {};
@@ -187,9 +188,10 @@ struct LowRankSystem final : RosenbrockSystem {
     ++*jacobian_evals;
     flow->jacobian(x, J);
   }
-  bool gram_structure(const Vector& x, GramStructure& g) override {
+  bool jacobian_gram(const Vector& x, Vector& D, GramStructure& g, Matrix& U, Matrix& V) override {
     if constexpr (HasGram<Flow>::value) {
-      flow->jacobian_gram(x, g);
+      ++*jacobian_evals;
+      flow->jacobian_gram(x, D, g, U, V);
       return true;
     } else {
       return false;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <wnflow/rosenbrock.hpp>
 
 namespace wnflow {
@@ -35,16 +36,15 @@ constexpr double residual_tol = 1e-11;
 
 // ---------------------------------------------------------------- LowRankSolver
 LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
-    : n_(n), dense_(3 * k > n) {
+    : n_(n), k_(k), dense_(3 * k > n) {
+  // U, V and W are sized when the Jacobian arrives (set_jacobian): n x k without a Gram form,
+  // n x (k − M) with one.
   if (dense_) {
     J.resize(n, n);
     Jd_.resize(n, n);
     dense_lu_ = Eigen::PartialPivLU<Matrix>(n);
   } else {
     D.resize(n);
-    U.resize(n, k);
-    V.resize(n, k);
-    W_.resize(n, k);
     cap_.resize(k, k);
     cap_lu_ = Eigen::PartialPivLU<Matrix>(k);
   }
@@ -55,6 +55,19 @@ LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
   vx_.resize(n);
   t_.resize(k);
   s_.resize(k);
+}
+
+void LowRankSolver::set_jacobian(RosenbrockSystem& sys, const Vector& x) {
+  if (dense_) {
+    sys.jacobian(x, J);
+    return;
+  }
+  if (!sys.jacobian_gram(x, D, gram, U, V)) {
+    gram.A = nullptr;
+    U.resize(n_, k_);
+    V.resize(n_, k_);
+    sys.jacobian_factors(x, D, U, V);
+  }
 }
 
 void LowRankSolver::factor(double sigma, bool same_factors) {
@@ -68,13 +81,14 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
     return;
   }
   use_dense_ = false;
+  if (rank() != k_) throw std::logic_error("LowRankSolver: the factors do not have the declared rank");
   if (D.size() > 0 && D.maxCoeff() == D.minCoeff()) {
     // Δ = (σ − d) I: V^T Δ^{-1} U = V^T U / (σ − d). Measured at N = 400 (M = 100), the
     // product was 5M of the 5.2M instructions of a factorization of the L = 2 gradient flow.
     if (!(same_factors && unit_cap_valid_)) {
       delta_.setOnes();
       W_ = U;
-      if (through_A()) ad_ = gram.a;
+      if (gram_mode()) ad_ = gram.a;
       capacitance_product();
       unit_cap_ = cap_;
       unit_cap_valid_ = true;
@@ -82,13 +96,13 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
     const double delta = sigma - D(0);
     delta_.setConstant(delta);
     W_ = U / delta;
-    if (through_A()) ad_ = gram.a / delta;
+    if (gram_mode()) ad_ = gram.a / delta;
     cap_ = unit_cap_ / delta;
   } else {
     unit_cap_valid_ = false;
     delta_ = sigma - D.array();
     W_ = delta_.cwiseInverse().asDiagonal() * U;
-    if (through_A()) ad_ = gram.a.cwiseQuotient(delta_.segment(gram.row0, gram.a.size()));
+    if (gram_mode()) ad_ = gram.a.cwiseQuotient(delta_.segment(gram.row0, gram.a.size()));
     capacitance_product();
   }
   cap_.diagonal().array() += 1.0;
@@ -98,36 +112,37 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
 }
 
 void LowRankSolver::capacitance_product() {
-  const Eigen::Index k = U.cols(), m = gram.rank();
-  if (gram_block()) {
-    // The Gram block is symmetric: only its lower triangle is formed, then mirrored. With two
-    // copies (signed) it is A diag(d) A^T, d = Σ_copies b a / δ, over N rows instead of 2N;
-    // with one, the explicit factors are as cheap (and measured 2% faster than through A).
-    auto block = cap_.topLeftCorner(m, m);
-    if (through_A()) {
-      const Matrix& A = *gram.A;
-      const Eigen::Index N = A.cols();
-      yN_ = gram.b.head(N).cwiseProduct(ad_.head(N)) + gram.b.tail(N).cwiseProduct(ad_.tail(N));
-      AD_.noalias() = A * yN_.asDiagonal();
-      block.triangularView<Eigen::Lower>() = AD_ * A.transpose();
-    } else {
-      block.triangularView<Eigen::Lower>() = V.leftCols(m).transpose() * W_.leftCols(m);
-    }
-    for (Eigen::Index j = 0; j + 1 < m; ++j)
-      block.row(j).tail(m - j - 1) = block.col(j).tail(m - j - 1).transpose();
-    if (k > m) {  // the few other columns through the explicit factors
-      cap_.rightCols(k - m).noalias() = V.transpose() * W_.rightCols(k - m);
-      cap_.bottomLeftCorner(k - m, m).noalias() = V.rightCols(k - m).transpose() * W_.leftCols(m);
-    }
-    cap_ = -cap_;
-  } else {
+  if (!gram_mode()) {
     cap_.noalias() = -V.transpose() * W_;
+    return;
   }
+  // Blocks of V^T W in the order [Gram, rest]. The Gram block G^T diag(b a/δ) G is symmetric:
+  // its lower triangle through A, panel by panel, then mirrored.
+  const Eigen::Index m = gram.rank(), e = U.cols();
+  auto block = cap_.topLeftCorner(m, m);
+  bd_ = gram.b.cwiseProduct(ad_);
+  gram_block_lower(gram, bd_, block, fold_, panel_);
+  for (Eigen::Index j = 0; j + 1 < m; ++j) block.row(j).tail(m - j - 1) = block.col(j).tail(m - j - 1).transpose();
+  for (Eigen::Index c = 0; c < e; ++c) {
+    // Gram rows of V against the rest of W; the rest of V against the Gram columns of W.
+    gram_transpose_times(gram, gram.b, W_.col(c), fold_, cap_.col(m + c).head(m));
+    gram_transpose_times(gram, ad_, V.col(c), fold_, s_.head(m));
+    cap_.row(m + c).head(m) = s_.head(m).transpose();
+  }
+  if (e > 0) cap_.bottomRightCorner(e, e).noalias() = V.transpose() * W_;
+  cap_ = -cap_;
+}
+
+void LowRankSolver::apply_vt(const Vector& x, Vector& t) {
+  const Eigen::Index m = gram.rank();
+  if (gram_mode()) gram_transpose_times(gram, gram.b, x, fold_, t.head(m));
+  if (U.cols() > 0) t.tail(U.cols()).noalias() = V.transpose() * x;
 }
 
 double LowRankSolver::residual(const Vector& b, const Vector& x) {
-  t_.noalias() = V.transpose() * x;
-  vx_.noalias() = U * t_;  // J x without the diagonal
+  apply_vt(x, t_);
+  vx_.noalias() = U * t_.tail(U.cols());  // J x without the diagonal
+  if (gram_mode()) gram_times_add(gram, gram.a, t_.head(gram.rank()), atS_, vx_);
   const double scale = b.lpNorm<Eigen::Infinity>() + (delta_.cwiseProduct(x)).lpNorm<Eigen::Infinity>() +
                        vx_.lpNorm<Eigen::Infinity>();
   r_ = b - delta_.cwiseProduct(x) + vx_;
@@ -137,33 +152,19 @@ double LowRankSolver::residual(const Vector& b, const Vector& x) {
 
 void LowRankSolver::apply_inverse(const Vector& b, Vector& x) {
   y_ = b.cwiseQuotient(delta_);
-  const Eigen::Index k = U.cols(), m = gram.rank();
-  if (through_A()) {
-    // V^T y and W s on the Gram columns through A: t = A Σ_copies (b ⊙ y), W s = (a/δ) ⊙ A^T s.
-    const Matrix& A = *gram.A;
-    const Eigen::Index N = A.cols(), r0 = gram.row0;
-    yN_ = gram.b.head(N).cwiseProduct(y_.segment(r0, N)) + gram.b.tail(N).cwiseProduct(y_.segment(r0 + N, N));
-    t_.head(m).noalias() = A * yN_;
-    if (k > m) t_.tail(k - m).noalias() = V.rightCols(k - m).transpose() * y_;
-    s_ = cap_lu_.solve(t_);
-    x = y_;
-    atS_.noalias() = A.transpose() * s_.head(m);
-    x.segment(r0, N) += ad_.head(N).cwiseProduct(atS_);
-    x.segment(r0 + N, N) += ad_.tail(N).cwiseProduct(atS_);
-    if (k > m) x.noalias() += W_.rightCols(k - m) * s_.tail(k - m);
-    return;
-  }
-  t_.noalias() = V.transpose() * y_;
+  apply_vt(y_, t_);
   s_ = cap_lu_.solve(t_);
   x = y_;
-  x.noalias() += W_ * s_;
+  if (U.cols() > 0) x.noalias() += W_ * s_.tail(U.cols());
+  // W s on the Gram columns: (a/δ) ⊙ A^T s, per copy.
+  if (gram_mode()) gram_times_add(gram, ad_, s_.head(gram.rank()), atS_, x);
 }
 
 bool LowRankSolver::woodbury_solve(const Vector& b, Vector& x) {
   apply_inverse(b, x);
   // The accuracy of a Woodbury solve is a property of the factorization (the conditioning of
   // the capacitance matrix), so the first solve after factor() is checked and later ones
-  // trust it: the check costs two more products with the n x k factors.
+  // trust it: the check costs two more products with the factors.
   if (verified_) return true;
   double res = residual(b, x);
   if (res <= residual_tol) return verified_ = true;
@@ -184,6 +185,11 @@ void LowRankSolver::fall_back_to_dense() {
     dense_lu_ = Eigen::PartialPivLU<Matrix>(n_);
   }
   Jd_.noalias() = -U * V.transpose();
+  if (gram_mode()) {  // the Gram columns written out: n x n is being formed anyway
+    Matrix UG(n_, gram.rank()), VG(n_, gram.rank());
+    gram_columns(gram, UG, VG);
+    Jd_.noalias() -= UG * VG.transpose();
+  }
   Jd_.diagonal() += delta_;
   dense_lu_.compute(Jd_);
   use_dense_ = true;
@@ -220,12 +226,7 @@ double LowRankRosenbrock::attempt(RosenbrockSystem& sys, double dt) {
   const bool same_factors = jacobian_current_;  // a retry after a rejected step
   if (!jacobian_current_) {
     sys.rhs(x_, f0_);
-    if (solver_.dense_mode()) {
-      sys.jacobian(x_, solver_.J);
-    } else {
-      sys.jacobian_factors(x_, solver_.D, solver_.U, solver_.V);
-      if (!sys.gram_structure(x_, solver_.gram)) solver_.gram.A = nullptr;
-    }
+    solver_.set_jacobian(sys, x_);
     jacobian_current_ = true;
   }
   solver_.factor(1.0 / (gamma * dt), same_factors);

@@ -22,10 +22,11 @@ class GradientFlow {
   // Analytic Jacobian d(dz/dt)/dz, for implicit steppers.
   void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
   // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
-  // low-rank Rosenbrock stepper (allocation-free after the first call).
+  // low-rank stiff steppers. jacobian_gram gives D, the Gram form of the first M columns
+  // (gram_structure.hpp) and, in U and V (resized), only the columns after them: what the
+  // steppers use, O(n) memory beyond A. jacobian_factors writes every column out.
   Eigen::Index jacobian_rank() const;
-  // The Gram form of its first M columns (gram_structure.hpp), at the same state.
-  void jacobian_gram(const ConstVectorRef& z, GramStructure& g) const;
+  void jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
   void jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // Read-outs of a state.

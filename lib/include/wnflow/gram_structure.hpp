@@ -7,6 +7,10 @@
 // block V^T Δ^{-1} U = A diag(Σ_copies b a / δ) A^T symmetric and over N rows, and apply
 // V^T and W = Δ^{-1} U through A: half the work for signed networks (two copies), and half of
 // the O(n M^2) product for all (LowRankSolver).
+//
+// With the structure declared, the stiff steppers never form those M columns: a flow hands
+// over D, this form and only the columns after the block (jacobian_gram), and every product
+// with the block goes through A. At N = 10 000 the explicit n x M factors were 3 copies of A.
 #include <wnflow/network.hpp>
 
 namespace wnflow {
@@ -19,5 +23,24 @@ struct GramStructure {
   bool present() const { return A != nullptr; }
   Eigen::Index rank() const { return A ? A->rows() : 0; }
 };
+
+// The block's columns written out, into rows row0.. of UG = diag(a) G and VG = diag(b) G
+// (n x M each, zero outside the Gram rows): for tests and the dense fallback.
+void gram_columns(const GramStructure& g, Eigen::Ref<Matrix> UG, Eigen::Ref<Matrix> VG);
+
+// out = (diag(s) G)^T x = A Σ_copies s ⊙ x over the Gram rows of x (an M-vector), for s = a
+// or b (or any copies·N scaling). `folded`: N entries of scratch.
+void gram_transpose_times(const GramStructure& g, const Vector& s, const ConstVectorRef& x, Vector& folded,
+                          VectorRef out);
+
+// out += diag(s) G t over the Gram rows of out: s ⊙ A^T t, once per copy. `at`: N entries
+// of scratch.
+void gram_times_add(const GramStructure& g, const Vector& s, const ConstVectorRef& t, Vector& at, VectorRef out);
+
+// The symmetric block G^T diag(d) G = A diag(d_1 + d_2) A^T (d per copy) into the lower
+// triangle of `lower` (M x M), panel by panel over the columns of A so that the scaled copy of
+// A it needs stays small. d has copies·N entries.
+void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix> lower, Vector& folded,
+                      Matrix& panel);
 
 }  // namespace wnflow

@@ -6,7 +6,8 @@
 //   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
 //   Eigen::Index jacobian_rank(); void jacobian_factors(ConstVectorRef, VectorRef, Ref<Matrix>, Ref<Matrix>);
 //   double loss(ConstVectorRef); double loss_floor(ConstVectorRef);
-// and optionally void jacobian_gram(ConstVectorRef, GramStructure&) (gram_structure.hpp)
+// and optionally void jacobian_gram(ConstVectorRef, VectorRef, GramStructure&, Matrix&, Matrix&)
+// (gram_structure.hpp)
 // (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
 // when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
 // never a silent result.

@@ -27,11 +27,16 @@ class RosenbrockSystem {
   virtual ~RosenbrockSystem() = default;
   virtual void rhs(const Vector& x, Vector& dx) = 0;
   virtual Eigen::Index jacobian_rank() const = 0;
+  // J = diag(D) + U V^T with U, V of jacobian_rank() columns (sized by the caller).
   virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
   virtual void jacobian(const Vector& x, Matrix& J) = 0;
-  // The Gram form of the leading columns of jacobian_factors() at the same x
-  // (gram_structure.hpp); false when the system has none.
-  virtual bool gram_structure(const Vector& /*x*/, GramStructure& /*g*/) { return false; }
+  // The same J with its leading columns in Gram form (gram_structure.hpp): D, g, and in U, V
+  // (resized here) only the columns after the Gram block. False when the system has no such
+  // form; then jacobian_factors() is used.
+  virtual bool jacobian_gram(const Vector& /*x*/, Vector& /*D*/, GramStructure& /*g*/, Matrix& /*U*/,
+                             Matrix& /*V*/) {
+    return false;
+  }
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
@@ -40,14 +45,17 @@ class LowRankSolver {
  public:
   LowRankSolver(Eigen::Index n, Eigen::Index k);
 
-  // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode).
+  // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode). With `gram`
+  // present (gram_structure.hpp) its block is the leading columns of the factors and U, V hold
+  // only the k − M columns after it; every product with the block goes through A, which keeps
+  // the factors' memory at O(n (k − M)) instead of three n x k matrices. Without it (gram.A
+  // null), U and V hold all k columns.
   Vector D;
   Matrix U, V, J;
-  // Optional Gram form of the leading columns of U and V (gram_structure.hpp), filled with
-  // them: factor() then forms that symmetric block as A diag(.) A^T (lower triangle, over N
-  // rows) and solves apply it through A. U and V must still hold every column.
   GramStructure gram;
   bool dense_mode() const { return dense_; }
+  // Fills D, U, V and gram from the system at x (dense mode: J).
+  void set_jacobian(RosenbrockSystem& sys, const Vector& x);
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
   // same_factors: D, U, V and gram are those of the previous factor() call. With a constant
   // D (the L = 2 gradient flow: D = 0), V^T Δ^{-1} U = V^T U / (σ − d) then comes from that
@@ -60,21 +68,20 @@ class LowRankSolver {
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
   void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
-  // A declared Gram block that fits the factors; it goes through A when that halves the rows
-  // (two copies: signed networks).
-  bool gram_block() const { return gram.rank() > 1 && gram.rank() <= U.cols(); }
-  bool through_A() const { return gram_block() && gram.copies == 2; }
+  bool gram_mode() const { return gram.present(); }
+  Eigen::Index rank() const { return U.cols() + gram.rank(); }
+  void apply_vt(const Vector& x, Vector& t);         // t = V^T x (all k columns)
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 
-  Eigen::Index n_;
+  Eigen::Index n_, k_;
   bool dense_;          // k > n/3: dense from the start
   bool use_dense_ = false;  // the current factorization is dense
   bool verified_ = false;   // a solve with the current factorization passed the residual check
   double sigma_ = 0.0;
   Vector delta_, y_, r_, dx_, vx_, t_, s_;
-  Vector ad_, yN_, atS_;  // Gram form: a/δ over its rows, and two N-vectors
-  Matrix AD_;             // Gram form: A diag(d), M x N
+  Vector ad_, bd_, fold_, atS_;  // Gram form: a/δ and b a/δ over its rows, two N-vectors of scratch
+  Matrix panel_;            // Gram form: a panel of A diag(.) (gram_block_lower)
   Matrix W_, cap_, Jd_;
   Matrix unit_cap_;               // −V^T U, kept while D is constant (see factor())
   bool unit_cap_valid_ = false;

@@ -34,10 +34,11 @@ class ClassicWeightNormFlow {
   void derivative(const ConstVectorRef& s, VectorRef ds) const;
   void jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) const;
   // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
-  // low-rank Rosenbrock stepper (allocation-free after the first call).
+  // low-rank stiff steppers. jacobian_gram gives D, the Gram form of the first M columns
+  // (gram_structure.hpp) and, in U and V (resized), only the columns after them: what the
+  // steppers use, O(n) memory beyond A. jacobian_factors writes every column out.
   Eigen::Index jacobian_rank() const;
-  // The Gram form of its first M columns (gram_structure.hpp), at the same state.
-  void jacobian_gram(const ConstVectorRef& s, GramStructure& g) const;
+  void jacobian_gram(const ConstVectorRef& s, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
   void jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // z = log w = log gamma + log v - log |v|.

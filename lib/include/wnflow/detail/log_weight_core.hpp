@@ -106,50 +106,37 @@ class LogWeightCore {
     }
   }
 
-  // The same Jacobian as diag(D) + U V^T, after evaluate(). K = C^T C with C = A B (M x n),
-  // so the n x n term a L^2 diag(w^{L-2}) K diag(w^L) is (diag(w^{L-2}) C^T)(diag(w^L) C^T)^T:
-  // rank M, never formed. With rank_one (needed when a' or b, b' are non-zero) two more
-  // columns follow: u <-> w^2 (the a' term) and 1 <-> b dc/dz + 2 b' c w^2 (the c term).
-  // Costs O(n M); the Rosenbrock solve with it costs O(n k^2) instead of O(n^3).
+  // The same Jacobian as diag(D) + [Gram block] + U V^T, after evaluate(). K = C^T C with
+  // C = A B (M x n), so the n x n term a L^2 diag(w^{L-2}) K diag(w^L) is
+  // (diag(w^{L-2}) C^T)(diag(w^L) C^T)^T: rank M, handed over in Gram form (g), never formed.
+  // With rank_one (needed when a' or b, b' are non-zero) two columns fill U, V (n x 2):
+  // u <-> w^2 (the a' term) and 1 <-> b dc/dz + 2 b' c w^2 (the c term). Costs O(n M).
   static Eigen::Index factor_rank(const DiagonalNetwork& net, bool rank_one) { return net.M() + (rank_one ? 2 : 0); }
-  void jacobian_factors(const Speeds& sp, bool rank_one, VectorRef D, Eigen::Ref<Matrix> U,
-                        Eigen::Ref<Matrix> V) const {
+  void jacobian_gram(const Speeds& sp, bool rank_one, VectorRef D, GramStructure& g, Eigen::Ref<Matrix> U,
+                     Eigen::Ref<Matrix> V) const {
     auto& s = *ws_;
     const double L = net_->depth();
-    const auto M = net_->M();
     D = (-sp.a * L * (L - 2)) * s.u;
-    gram_factors(-sp.a * L * L, U.leftCols(M), V.leftCols(M));
+    gram_structure(-sp.a * L * L, 0, g);
     if (rank_one) {
       compute_dc();
       s.w2 = s.w.array().square();
-      U.col(M) = (-2.0 * sp.da * L) * s.u;
-      V.col(M) = s.w2;
-      U.col(M + 1).setConstant(L);
-      V.col(M + 1) = sp.b * s.dc + (2.0 * sp.db * s.c) * s.w2;
+      U.col(0) = (-2.0 * sp.da * L) * s.u;
+      V.col(0) = s.w2;
+      U.col(1).setConstant(L);
+      V.col(1) = sp.b * s.dc + (2.0 * sp.db * s.c) * s.w2;
     }
   }
 
-  // coef diag(w^{L-2}) C^T into U and diag(w^L) C^T into V (n x M each), after evaluate().
-  void gram_factors(double coef, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const {
-    auto& s = *ws_;
-    const auto N = net_->N();
-    const Matrix& A = net_->problem().A;
-    scaled_wl2(coef, s.wl2);
-    U.topRows(N).noalias() = s.wl2.head(N).asDiagonal() * A.transpose();
-    V.topRows(N).noalias() = s.p.head(N).asDiagonal() * A.transpose();
-    if (net_->sign() == Sign::signed_) {  // C = [A, -A]
-      U.bottomRows(N).noalias() = -(s.wl2.tail(N).asDiagonal() * A.transpose());
-      V.bottomRows(N).noalias() = -(s.p.tail(N).asDiagonal() * A.transpose());
-    }
-  }
-
-  // The Gram form of gram_factors(coef, ...) placed at rows row0.. of U and V, after
-  // evaluate(): a = coef w^{L-2}, b = w^L, with the minus signs of C = [A, -A] folded in.
+  // The Gram form of the rank-M term with factor coef, placed at rows row0.. of the factors,
+  // after evaluate(): a = coef w^{L-2}, b = w^L, with the minus signs of C = [A, -A] folded in.
+  // Leaves coef w^{L-2} (without the signs) in the workspace's wl2.
   void gram_structure(double coef, Eigen::Index row0, GramStructure& g) const {
     g.A = &net_->problem().A;
     g.copies = net_->sign() == Sign::signed_ ? 2 : 1;
     g.row0 = row0;
-    scaled_wl2(coef, g.a);
+    scaled_wl2(coef, ws_->wl2);
+    g.a = ws_->wl2;
     g.b = ws_->p;
     if (g.copies == 2) {
       g.a.tail(net_->N()) *= -1.0;
@@ -234,7 +221,7 @@ class LogWeightCore {
     if (ws_->z_eval.size() > 0) ws_->z_eval(0) = std::numeric_limits<double>::quiet_NaN();
   }
 
-  // coef w^{L-2} into out, after evaluate() (the U side of gram_factors and gram_structure).
+  // coef w^{L-2} into out, after evaluate() (the U side of gram_structure).
   void scaled_wl2(double coef, Vector& out) const {
     const int L = net_->depth();
     if (L == 2)
