@@ -40,8 +40,9 @@ Matrix read_matrix_csv(const std::string& path, const std::string& label = "matr
 // column is rejected rather than flattened.
 Vector read_vector_csv(const std::string& path, const std::string& label = "vector");
 
-// The same readers on text already in memory (the file readers call these; so do the
-// fuzz targets under fuzz/). Messages name `label` instead of a file: "A, line 2, column 3".
+// The same readers on text already in memory (the fuzz targets under fuzz/ call these; the
+// file readers feed the same parser one 64 KiB buffer of whole lines at a time). Messages name
+// `label` instead of a file: "A, line 2, column 3".
 Matrix parse_matrix_csv(std::string_view text, const std::string& label = "matrix");
 Vector parse_vector_csv(std::string_view text, const std::string& label = "vector");
 
