@@ -22,6 +22,11 @@ IntegrateOptions tight() { return testing::tight_integration(); }
 
 double rel(const Vector& a, const Vector& b) { return testing::relative_difference(a, b); }
 
+// C = A B, formed explicitly (B = I or [I, -I]): the reference the projector is checked against.
+Matrix lifted(const Problem& p, Sign sign) {
+  return sign == Sign::positive ? p.A : (Matrix(p.rows(), 2 * p.cols()) << p.A, -p.A).finished();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(invariants_hold_along_whole_trajectories) {
@@ -74,7 +79,7 @@ BOOST_AUTO_TEST_CASE(null_space_projector_matches_the_explicit_projection) {
     const Problem p = instance(sign);
     const DiagonalNetwork net(p, sign, 2);
     const NullSpaceProjector proj(net);
-    const Matrix AB = sign == Sign::positive ? p.A : (Matrix(p.rows(), 2 * p.cols()) << p.A, -p.A).finished();
+    const Matrix AB = lifted(p, sign);
     const Matrix P = Matrix::Identity(net.n(), net.n()) -
                      AB.transpose() * (AB * AB.transpose()).ldlt().solve(AB);
     const Vector v = Vector::LinSpaced(net.n(), -1.0, 2.0).array().sin();
@@ -189,7 +194,7 @@ BOOST_AUTO_TEST_CASE(gf_limit_depth_two_interpolates_and_keeps_the_mirror_invari
     BOOST_TEST(mirror_residual(proj, r.w.array().log().matrix(), 2, std::log(fo.alpha)) < 1e-9);
     // log w - log α is in range((AB)^T): P+ log w = log α 1 + A^T μ for some μ.
     const Vector d = r.w.array().log() - std::log(fo.alpha);
-    const Matrix AB = sign == Sign::positive ? p.A : (Matrix(p.rows(), 2 * p.cols()) << p.A, -p.A).finished();
+    const Matrix AB = lifted(p, sign);
     const Vector mu = (AB * AB.transpose()).ldlt().solve(AB * d);
     BOOST_TEST((AB.transpose() * mu - d).norm() <= 1e-9 * d.norm());
   }

@@ -118,11 +118,11 @@ class TableParser {
   // `text` holds whole lines; its last line may lack the '\n' only at the end of input.
   void feed(std::string_view text) {
     // A UTF-8 byte-order mark is metadata, not part of the first number.
-    if (fed_ == 0) {
+    if (!started_) {
       constexpr std::string_view bom = "\xEF\xBB\xBF";
       if (text.substr(0, bom.size()) == bom) text.remove_prefix(bom.size());
+      started_ = true;
     }
-    fed_ += text.size() + 1;
     while (!text.empty()) {
       const std::size_t eol = text.find('\n');
       line(text.substr(0, eol));
@@ -179,7 +179,7 @@ class TableParser {
 
   std::string source_;
   std::size_t size_hint_;
-  std::size_t fed_ = 0;
+  bool started_ = false;  // the first piece, where a byte-order mark may stand, was fed
   std::size_t line_no_ = 0;
   std::size_t first_blank_ = 0;  // line number of the first blank line seen, 0 if none
   Table table_;
