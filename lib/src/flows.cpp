@@ -156,10 +156,11 @@ void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, VectorRef D, Gra
   const double Dlog = s.w2.dot(s.dz) / r2;
   const double h = 1.0 - sp.a / rates_.eta_r;
   // Jz^T w^2 = D ⊙ w^2 + V_G (U_G^T w^2) + Vz (Uz^T w^2), the Gram block through A.
-  Vector folded, at, small(g.rank());
-  gram_transpose_times(g, g.a, s.w2, folded, small);
+  s.small.resize(g.rank());  // allocates once
+  Vector folded, at;
+  gram_transpose_times(g, g.a, s.w2, folded, s.small);
   s.extra = D.head(n).cwiseProduct(s.w2);
-  gram_times_add(g, g.b, small, at, s.extra);
+  gram_times_add(g, g.b, s.small, at, s.extra);
   const Eigen::Vector2d small_z = Uz.transpose() * s.w2;
   s.extra.noalias() += Vz * small_z;
   U.col(2).setZero();
