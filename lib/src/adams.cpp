@@ -19,7 +19,7 @@ using detail::rms;
 }  // namespace
 
 AdamsPece::AdamsPece(Eigen::Index n, double atol, double rtol)
-    : atol_(atol), rtol_(rtol), D_(n, max_nodes), coef_(max_nodes, 2), pred_sum_(n, 2) {
+    : atol_(atol), rtol_(rtol), D_(n, max_nodes), pred_sum_(n, 2) {
   for (Vector* v : {&x_, &xnew_, &xpred_, &fp_, &f_, &d_, &scale_, &tmp_}) v->resize(n);
   D_.setZero();
 }
@@ -117,9 +117,10 @@ bool AdamsPece::do_step(RosenbrockSystem& sys) {
     const int k = order_;
     coefficients(k);
     // Predictor x_n + Σ w_i D_i and the extrapolated f, Σ π_i(t_{n+1}) D_i, in one pass.
-    coef_.topRows(k).col(0) = Eigen::Map<const Vector>(w_.data(), k);
-    coef_.topRows(k).col(1) = Eigen::Map<const Vector>(pi_.data(), k);
-    pred_sum_.noalias() = D_.leftCols(k) * coef_.topRows(k);
+    // Two GEMVs, not one n x k by k x 2 product: Eigen's GEMM packs D's k columns every step
+    // (measured at N = 400: 19K instructions a step against 5K).
+    pred_sum_.col(0).noalias() = D_.leftCols(k) * Eigen::Map<const Vector>(w_.data(), k);
+    pred_sum_.col(1).noalias() = D_.leftCols(k) * Eigen::Map<const Vector>(pi_.data(), k);
     xpred_ = x_ + pred_sum_.col(0);
     sys.rhs(xpred_, fp_);
     d_ = (fp_ - pred_sum_.col(1)) / pi_[k];  // f[t_{n+1}, t_n, …, t_{n−k+1}] H^k, predicted f

@@ -47,7 +47,14 @@ double DiagonalNetwork::loss_floor(const ConstVectorRef& p) const {
 
 Vector DiagonalNetwork::x_of_w(const ConstVectorRef& w) const {
   Vector x(N());
-  combine(w.array().pow(depth_).matrix(), x);
+  // Products for the common depths, as the flows' own w^L (pow cost 23K instructions per
+  // observation at n = 800); they differ from pow by a few ulps.
+  switch (depth_) {
+    case 2: combine(w.array().square().matrix(), x); break;
+    case 3: combine((w.array().square() * w.array()).matrix(), x); break;
+    case 4: combine(w.array().square().square().matrix(), x); break;
+    default: combine(w.array().pow(depth_).matrix(), x);
+  }
   return x;
 }
 

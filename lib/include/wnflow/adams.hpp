@@ -44,6 +44,7 @@ class AdamsPece {
   void calc_state(double t, Vector& x) const;
 
   const Vector& current_state() const { return x_; }
+  const Vector& current_derivative() const { return f_; }  // f(current_state()), evaluated
   double current_time() const { return t_; }
   double previous_time() const { return t_old_; }
   double current_time_step() const { return h_; }  // the next step's size
@@ -63,10 +64,9 @@ class AdamsPece {
   Matrix D_;  // D_.col(i) = f[t_n, t_{n−1}, …, t_{n−i}] scale_step_^i over the nodes_ (n x max_nodes)
   std::array<double, max_nodes> nodes_{};
   int nodes_count_ = 0;
-  Matrix coef_;  // (W_i, π_i(t_{n+1})): predictor and extrapolated f in one product
   std::array<double, max_nodes + 1> w_{}, pi_{}, e_{}, e_unit_{};  // see coefficients()
   Vector x_, xnew_, xpred_, fp_, f_, d_, scale_, tmp_;
-  Eigen::Matrix<double, Eigen::Dynamic, 2> pred_sum_;
+  Eigen::Matrix<double, Eigen::Dynamic, 2> pred_sum_;  // Σ W_i D_i (predictor) and Σ π_i D_i (extrapolated f)
   double t_ = 0.0, t_old_ = 0.0, h_ = 0.0, h_used_ = 0.0, scale_step_ = 1.0, h_bound_ = 0.0, stiffness_ = 0.0;
   int order_ = 1, dense_order_ = 0, steps_at_order_ = 0, failures_ = 0;
   bool started_ = false, starting_ = true, overflowed_ = false;

@@ -53,9 +53,9 @@ struct IntegrateOptions {
   long stiff_switch_steps = 20'000;
   long stiff_check_every = 25;
   double stiff_threshold = 0.3;
-  // bdf's low-rank factors U, V are dim x (M + 2) each, two scaled copies of A's size: at
-  // N = 10000 (P+) the peak memory is 1.0 GB against A's 0.19 GB, and without bdf the stiff
-  // P+ flow did not finish in 300 s (Adams at its stability limit) where auto takes 38 s.
+  // bdf works through A (gram_structure.hpp) and holds k x k Woodbury matrices, k = M + 0..4:
+  // at N = 10000 (P+) a run peaks at 0.41 GB against A's 0.19 GB, and without bdf the stiff
+  // P+ flow did not finish in 300 s (Adams at its stability limit) where auto takes 28-38 s.
   // 20000 covers the standard instances up to N = 20000 (P+) and N = 10000 (P±).
   Eigen::Index stiff_max_dim = 20000;
 
