@@ -4,7 +4,9 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <limits>
 #include <new>
+#include <wnflow/detail/finite.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/instance.hpp>
@@ -29,6 +31,32 @@ long allocations_for(const Flow& flow, StepperKind kind, long steps) {
 }
 
 }  // namespace
+
+// The integrator's blow-up test (and validate()'s) is a vectorized reduction; it must see one
+// NaN or infinity anywhere: in a full packet, in the scalar tail, first or last.
+BOOST_AUTO_TEST_CASE(all_finite_finds_one_bad_entry_anywhere) {
+  const double bad[] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                        -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::quiet_NaN()};
+  BOOST_TEST(wnflow::detail::all_finite(wnflow::Vector()));
+  for (int n = 1; n <= 37; ++n) {
+    wnflow::Vector v = wnflow::Vector::LinSpaced(n, -1e300, 1e300);
+    v(n / 2) = std::numeric_limits<double>::max();
+    v(0) = -std::numeric_limits<double>::denorm_min();
+    BOOST_TEST(wnflow::detail::all_finite(v), "n = " << n);
+    for (int i = 0; i < n; ++i)
+      for (const double b : bad) {
+        wnflow::Vector w = v;
+        w(i) = b;
+        BOOST_TEST(!wnflow::detail::all_finite(w), "n = " << n << ", entry " << i << " = " << b);
+      }
+  }
+  wnflow::Matrix m = wnflow::Matrix::Ones(5, 3);
+  BOOST_TEST(wnflow::detail::all_finite(m));
+  m(4, 2) = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(!wnflow::detail::all_finite(m));
+  BOOST_TEST(!wnflow::detail::all_finite(m.col(2)));
+  BOOST_TEST(wnflow::detail::all_finite(m.leftCols(2)));
+}
 
 BOOST_AUTO_TEST_CASE(explicit_steps_do_not_allocate) {
   const Problem p = instance(Sign::signed_);

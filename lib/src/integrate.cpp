@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 #include <wnflow/adams.hpp>
+#include <wnflow/detail/finite.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/bdf.hpp>
@@ -123,7 +124,7 @@ struct CountedSystem {
   void operator()(const Vector& x, Vector& dx, double) const {
     ++*evals;
     flow->derivative(x, dx);
-    if (!dx.allFinite()) throw NonFiniteDerivative{};
+    if (!detail::all_finite(dx)) throw NonFiniteDerivative{};
   }
 };
 
@@ -136,7 +137,7 @@ struct UblasSystem {
     Eigen::Map<const Vector> xm(&x.data()[0], Eigen::Index(x.size()));
     Eigen::Map<Vector> dm(&dx.data()[0], Eigen::Index(dx.size()));
     flow->derivative(xm, dm);
-    if (!dm.allFinite()) throw NonFiniteDerivative{};
+    if (!detail::all_finite(dm)) throw NonFiniteDerivative{};
   }
 };
 
@@ -177,7 +178,7 @@ struct LowRankSystem final : RosenbrockSystem {
   void rhs(const Vector& x, Vector& dx) override {
     ++*rhs_evals;
     flow->derivative(x, dx);
-    if (!dx.allFinite()) throw NonFiniteDerivative{};
+    if (!detail::all_finite(dx)) throw NonFiniteDerivative{};
   }
   Eigen::Index jacobian_rank() const override { return flow->jacobian_rank(); }
   void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) override {
@@ -384,7 +385,7 @@ class Driver {
 
   // After an accepted step ending at (t_, x_): true when the run is over.
   bool finished() {
-    if (!x_.allFinite()) {
+    if (!detail::all_finite(x_)) {
       stop(StopReason::non_finite, "the state became NaN or infinite (blow-up) near t = " + format_number(t_));
       return true;
     }

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <limits>
+#include <wnflow/detail/finite.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/problem.hpp>
 
@@ -18,8 +19,8 @@ void validate(const Problem& p) {
   if (p.y.size() != p.A.rows())
     throw InputError("y has " + std::to_string(p.y.size()) + " entries but A has " +
                      std::to_string(p.A.rows()) + " rows");
-  if (!p.A.allFinite()) throw InputError("matrix A has a NaN or infinite entry");
-  if (!p.y.allFinite()) throw InputError("y has a NaN or infinite entry");
+  if (!detail::all_finite(p.A)) throw InputError("matrix A has a NaN or infinite entry");
+  if (!detail::all_finite(p.y)) throw InputError("y has a NaN or infinite entry");
   // One reduction rather than a loop over rows, each a strided pass over column-major A.
   Eigen::Index zero_row = 0;
   if (p.A.cwiseAbs().rowwise().maxCoeff().minCoeff(&zero_row) == 0.0)
@@ -28,7 +29,7 @@ void validate(const Problem& p) {
     if (p.x_star->size() != p.A.cols())
       throw InputError("x* has " + std::to_string(p.x_star->size()) + " entries but A has " +
                        std::to_string(p.A.cols()) + " columns");
-    if (!p.x_star->allFinite()) throw InputError("x* has a NaN or infinite entry");
+    if (!detail::all_finite(*p.x_star)) throw InputError("x* has a NaN or infinite entry");
   }
 }
 
