@@ -15,6 +15,7 @@
 // dense fallback. The dense path
 // (Eigen's PartialPivLU, not uBLAS) is also used outright when k > n/3, where Woodbury would
 // not pay off.
+#include <Eigen/Cholesky>
 #include <Eigen/LU>
 #include <wnflow/gram_structure.hpp>
 #include <wnflow/network.hpp>
@@ -40,7 +41,8 @@ class RosenbrockSystem {
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
-//   x = Δ^{-1} b + W C^{-1} V^T Δ^{-1} b,   C = I − V^T W  (k x k, PartialPivLU).
+//   x = Δ^{-1} b + W C^{-1} V^T Δ^{-1} b,   C = I − V^T W  (k x k, PartialPivLU; Cholesky
+// when C is the Gram block alone, symmetric by construction, and positive definite).
 class LowRankSolver {
  public:
   LowRankSolver(Eigen::Index n, Eigen::Index k);
@@ -64,6 +66,7 @@ class LowRankSolver {
   void solve(const Vector& b, Vector& x);
 
   long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
+  long cholesky_factorizations = 0;  // of the Woodbury ones, those where C was positive definite
 
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
@@ -87,6 +90,9 @@ class LowRankSolver {
   bool unit_cap_valid_ = false;
   void capacitance_product();     // cap_ = −V^T W from delta_, W_ (and ad_ for the Gram block)
   Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
+  Eigen::LLT<Matrix> cap_llt_;
+  bool use_llt_ = false;     // the current C is factored by cap_llt_
+  bool llt_refused_ = false;  // C of this Jacobian was not positive definite: LU until the next
 };
 
 // Shampine's Rosenbrock method (Odeint's default_rosenbrock_coefficients), adaptive, with dense
