@@ -199,6 +199,50 @@ BOOST_AUTO_TEST_CASE(a_gram_form_alone_is_factored_by_cholesky_when_positive_def
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_nearly_constant_diagonal_is_taken_as_constant_only_within_the_tolerance) {
+  // bdf's setting: D with spread <= diagonal_tolerance |σ − d̄| is factored as its midrange d̄,
+  // so the solve is that of the approximate matrix (and measurably not the exact one); a wider
+  // spread, or the default tolerance 0, solves the exact matrix.
+  const Eigen::Index M = 8, N = 40, n = N + 2, k = M + 3;  // 3 k < n: the low-rank mode
+  std::srand(13);
+  const Matrix A = Matrix::Random(M, N);
+  LowRankSolver s(n, k);
+  s.gram = random_gram(A, 1, 1);
+  s.U = 0.3 * Matrix::Random(n, k - M);
+  s.V = 0.3 * Matrix::Random(n, k - M);
+  const Vector near = Vector::Constant(n, -0.5) + 0.01 * Vector::Random(n);  // spread <= 0.02
+  const double mid = 0.5 * (near.maxCoeff() + near.minCoeff());
+  const Vector b = Vector::Random(n);
+  Vector x(n);
+  auto approximate_solve = [&](double sigma) {
+    const Vector exact_d = s.D;
+    s.D.setConstant(mid);
+    const Vector y = dense_solve(s, sigma, b);
+    s.D = exact_d;
+    return y;
+  };
+  s.D = near;
+  for (double tolerance : {0.0, 0.1}) {
+    s.diagonal_tolerance = tolerance;
+    for (double sigma : {1.0, 0.52}) {  // |σ − d̄| = 1.5 (0.15 >= spread) and 1.02
+      BOOST_TEST_CONTEXT("tolerance " << tolerance << ", sigma " << sigma) {
+        s.factor(sigma);
+        s.solve(b, x);
+        const bool approximated = tolerance > 0.0;
+        const Vector exact = dense_solve(s, sigma, b), approx = approximate_solve(sigma);
+        BOOST_TEST(testing::relative_difference(x, approximated ? approx : exact) < 1e-10);
+        BOOST_TEST(testing::relative_difference(exact, approx) > 1e-4);
+      }
+    }
+  }
+  // Spread 1 against |σ − d̄| = 1.5: beyond 0.1 of it, so exact.
+  s.D = -Vector::Random(n).cwiseAbs();
+  s.diagonal_tolerance = 0.1;
+  s.factor(1.0);
+  s.solve(b, x);
+  BOOST_TEST(testing::relative_difference(x, dense_solve(s, 1.0, b)) < 1e-10);
+}
+
 BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
   // With D constant, factor(σ, same_factors = true) rescales the previous V^T U instead of
   // forming it again: its solves must match dense LU at every σ, with and without the Gram

@@ -60,13 +60,20 @@ class LowRankSolver {
   void set_jacobian(RosenbrockSystem& sys, const Vector& x);
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
   // same_factors: D, U, V and gram are those of the previous factor() call. With a constant
-  // D (the L = 2 gradient flow: D = 0), V^T Δ^{-1} U = V^T U / (σ − d) then comes from that
-  // call's product: a new σ costs a k x k LU, not the O(n k^2) product.
+  // D (the L = 2 gradient flow: D = 0), or one within diagonal_tolerance of constant,
+  // V^T Δ^{-1} U = V^T U / (σ − d) then comes from that call's product: a new σ costs a k x k
+  // factorization, not the O(n k^2) product.
   void factor(double sigma, bool same_factors = false);
   void solve(const Vector& b, Vector& x);
 
   long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
   long cholesky_factorizations = 0;  // of the Woodbury ones, those where C was positive definite
+  // A D whose spread is at most diagonal_tolerance |σ − d̄| (d̄ its midrange) is factored as
+  // the constant d̄: σ I − J is then approximated, and a new σ on the same factors costs a
+  // k x k factorization instead of the O(n k^2) Gram block. 0 (the default) keeps every solve
+  // exact, as Rosenbrock methods need; bdf's modified Newton iteration only needs an
+  // approximate iteration matrix, and sets it (bdf.cpp).
+  double diagonal_tolerance = 0.0;
 
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
