@@ -161,40 +161,42 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_gram_form_alone_is_factored_by_cholesky_when_positive_definite) {
-  // With the Gram block as the only columns (the gradient flows), C = I − G^T diag(b a/δ) G is
-  // symmetric. a b <= 0 with Δ > 0 makes it positive definite: Cholesky, solving as dense LU.
-  // a b > 0 with a small σ makes it indefinite: Cholesky refuses and LU takes over, with the
-  // same answers, and a new σ on the same factors goes to LU directly.
+BOOST_AUTO_TEST_CASE(a_positive_definite_gram_block_is_factored_by_cholesky) {
+  // C's Gram block S = I − G^T diag(b a/δ) G is symmetric, alone (the gradient flows, e = 0)
+  // or with e columns after it (WN: a Schur complement). a b <= 0 with Δ > 0 makes S positive
+  // definite: Cholesky, solving as dense LU. a b > 0 with a small σ makes it indefinite:
+  // Cholesky refuses and LU takes over, with the same answers.
   for (int copies : {1, 2}) {
-    BOOST_TEST_CONTEXT("copies " << copies) {
-      const Eigen::Index M = 9, N = 35, n = copies * N;
-      std::srand(11);
-      const Matrix A = Matrix::Random(M, N);
-      LowRankSolver s(n, M);
-      s.gram = random_gram(A, copies, 0);
-      s.gram.a = -s.gram.a.cwiseAbs();
-      s.gram.b = s.gram.b.cwiseAbs();
-      s.U.resize(n, 0);
-      s.V.resize(n, 0);
-      s.D = -Vector::Random(n).cwiseAbs();
-      const Vector b = Vector::Random(n);
-      Vector x(n);
-      long cholesky = 0;
-      for (double sigma : {1e-3, 1.0, 1e3}) {
-        s.factor(sigma);
-        s.solve(b, x);
-        BOOST_TEST(s.cholesky_factorizations == ++cholesky);
-        BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10, "sigma " << sigma);
+    for (Eigen::Index e : {0, 3}) {
+      BOOST_TEST_CONTEXT("copies " << copies << ", e " << e) {
+        const Eigen::Index M = 9, N = 45, n = copies * N;  // 3 (M + e) < n: the low-rank mode
+        std::srand(11);
+        const Matrix A = Matrix::Random(M, N);
+        LowRankSolver s(n, M + e);
+        s.gram = random_gram(A, copies, 0);
+        s.gram.a = -s.gram.a.cwiseAbs();
+        s.gram.b = s.gram.b.cwiseAbs();
+        s.U = 0.5 * Matrix::Random(n, e);
+        s.V = 0.5 * Matrix::Random(n, e);
+        s.D = -Vector::Random(n).cwiseAbs();
+        const Vector b = Vector::Random(n);
+        Vector x(n);
+        long cholesky = 0;
+        for (double sigma : {1e-3, 1.0, 1e3}) {
+          s.factor(sigma);
+          s.solve(b, x);
+          BOOST_TEST(s.cholesky_factorizations == ++cholesky);
+          BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10, "sigma " << sigma);
+        }
+        s.gram.a = -s.gram.a;  // a b > 0: S = I − (positive semidefinite)/δ
+        for (double sigma : {1e-2, 1e-1}) {
+          s.factor(sigma);
+          s.solve(b, x);
+          BOOST_TEST(s.cholesky_factorizations == cholesky, "sigma " << sigma);
+          BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10, "sigma " << sigma);
+        }
+        BOOST_TEST(s.fallbacks == 0);
       }
-      s.gram.a = -s.gram.a;  // a b > 0: C = I − (positive semidefinite)/δ
-      for (double sigma : {1e-2, 1e-1}) {
-        s.factor(sigma);
-        s.solve(b, x);
-        BOOST_TEST(s.cholesky_factorizations == cholesky, "sigma " << sigma);
-        BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10, "sigma " << sigma);
-      }
-      BOOST_TEST(s.fallbacks == 0);
     }
   }
 }

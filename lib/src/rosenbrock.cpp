@@ -47,7 +47,6 @@ LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
     D.resize(n);
     cap_.resize(k, k);
     cap_lu_ = Eigen::PartialPivLU<Matrix>(k);
-    cap_llt_ = Eigen::LLT<Matrix>(k);
   }
   delta_.resize(n);
   y_.resize(n);
@@ -112,16 +111,25 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
     capacitance_product();
   }
   cap_.diagonal().array() += 1.0;
-  // C of a Gram form without other columns (the gradient flows) is symmetric: the block is
-  // mirrored. For a stable flow it is also positive definite, and Cholesky costs half the LU
-  // (at N = 10 000, 5 Gflop a factorization less). A C that is not (a long step where the
-  // diagonal has unstable entries) goes to LU, as do the later factorizations of the same
-  // Jacobian, so a refusal costs one attempt per Jacobian.
+  // The Gram block S of C (its leading M x M) is symmetric: it is mirrored. For a stable flow
+  // it is also positive definite, and Cholesky of S, with the Schur complement of the e <= 4
+  // columns after it, costs half the LU of C (at N = 10 000, 5 Gflop a factorization less):
+  //   C = [S B; R E]:  S = L L^T,  Z = S^{-1} B,  F = E − R Z (e x e, LU).
+  // An S that is not positive definite (a long step where the diagonal has unstable entries)
+  // sends C to LU, as do the later factorizations of the same Jacobian: a refusal costs one
+  // attempt per Jacobian.
   use_llt_ = false;
-  if (gram_mode() && U.cols() == 0 && !llt_refused_) {
-    cap_llt_.compute(cap_);
+  if (gram_mode() && !llt_refused_) {
+    const Eigen::Index m = gram.rank(), e = U.cols();
+    cap_llt_.compute(cap_.topLeftCorner(m, m));
     use_llt_ = cap_llt_.info() == Eigen::Success;
     llt_refused_ = !use_llt_;
+    if (use_llt_ && e > 0) {
+      Z_ = cap_llt_.solve(cap_.topRightCorner(m, e));
+      F_ = cap_.bottomRightCorner(e, e);
+      F_.noalias() -= cap_.bottomLeftCorner(e, m) * Z_;
+      F_lu_.compute(F_);
+    }
   }
   if (use_llt_)
     ++cholesky_factorizations;
@@ -173,10 +181,20 @@ double LowRankSolver::residual(const Vector& b, const Vector& x) {
 void LowRankSolver::apply_inverse(const Vector& b, Vector& x) {
   y_ = b.cwiseQuotient(delta_);
   apply_vt(y_, t_);
-  if (use_llt_)
-    s_ = cap_llt_.solve(t_);
-  else
+  if (use_llt_) {
+    // [S B; R E] [s1; s2] = [t1; t2]: y = S^{-1} t1, s2 = F^{-1} (t2 − R y), s1 = y − Z s2.
+    const Eigen::Index m = gram.rank(), e = U.cols();
+    s_.head(m) = cap_llt_.solve(t_.head(m));
+    if (e > 0) {
+      s_.tail(e) = t_.tail(e);
+      s_.tail(e).noalias() -= cap_.bottomLeftCorner(e, m) * s_.head(m);
+      se_ = F_lu_.solve(s_.tail(e));
+      s_.tail(e) = se_;
+      s_.head(m).noalias() -= Z_ * s_.tail(e);
+    }
+  } else {
     s_ = cap_lu_.solve(t_);
+  }
   x = y_;
   if (U.cols() > 0) x.noalias() += W_ * s_.tail(U.cols());
   // W s on the Gram columns: (a/δ) ⊙ A^T s, per copy.

@@ -42,7 +42,8 @@ class RosenbrockSystem {
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
 //   x = Δ^{-1} b + W C^{-1} V^T Δ^{-1} b,   C = I − V^T W  (k x k, PartialPivLU; Cholesky
-// when C is the Gram block alone, symmetric by construction, and positive definite).
+// of its Gram block, symmetric by construction, and a Schur complement when that block is
+// positive definite).
 class LowRankSolver {
  public:
   LowRankSolver(Eigen::Index n, Eigen::Index k);
@@ -67,7 +68,7 @@ class LowRankSolver {
   void solve(const Vector& b, Vector& x);
 
   long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
-  long cholesky_factorizations = 0;  // of the Woodbury ones, those where C was positive definite
+  long cholesky_factorizations = 0;  // of the Woodbury ones, those by Cholesky of the Gram block
   // A D whose spread is at most diagonal_tolerance |σ − d̄| (d̄ its midrange) is factored as
   // the constant d̄: σ I − J is then approximated, and a new σ on the same factors costs a
   // k x k factorization instead of the O(n k^2) Gram block. 0 (the default) keeps every solve
@@ -97,8 +98,11 @@ class LowRankSolver {
   bool unit_cap_valid_ = false;
   void capacitance_product();     // cap_ = −V^T W from delta_, W_ (and ad_ for the Gram block)
   Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
-  Eigen::LLT<Matrix> cap_llt_;
-  bool use_llt_ = false;     // the current C is factored by cap_llt_
+  Eigen::LLT<Matrix> cap_llt_;  // of C's Gram block S
+  Matrix Z_, F_;                // S^{-1} B and the Schur complement E − R Z (see factor())
+  Vector se_;                   // the e trailing entries of a capacitance solve
+  Eigen::PartialPivLU<Matrix> F_lu_;
+  bool use_llt_ = false;     // the current C is factored by cap_llt_ (and F_lu_)
   bool llt_refused_ = false;  // C of this Jacobian was not positive definite: LU until the next
 };
 
