@@ -243,12 +243,7 @@ class LogWeightCore {
   // exponentials dominated a right-hand side at small N), exp otherwise. Same overflow and
   // underflow thresholds; the results differ by a few ulps.
   static void power(const ConstVectorRef& z, const Vector& w, int L, Vector& p) {
-    switch (L) {
-      case 2: p = w.array().square(); break;
-      case 3: p = w.array().square() * w.array(); break;
-      case 4: p = w.array().square().square(); break;
-      default: p = (double(L) * z.array()).exp();
-    }
+    if (!power_by_products(w, L, p)) p = (double(L) * z.array()).exp();
   }
 
   const Matrix& gram() const {
