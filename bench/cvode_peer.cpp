@@ -6,7 +6,7 @@
 // on SUNDIALS. Prints one JSON object (wall_seconds and cpu_seconds of the solve, steps, rhs_evals,
 // jacobian_evals, x, t, loss, converged, stop_reason); the caller times the whole process.
 //
-// usage: wnflow_cvode_peer --a A.csv --y y.csv [--sign positive|signed] [--flow gf|wn]
+// usage: wnflow_cvode_peer --a A.npy --y y.npy (or CSV) [--sign positive|signed] [--flow gf|wn]
 //        [--depth L] [--alpha a] [--ratio q] [--rtol r] [--atol a] [--t-max T] [--loss-tol e]
 #include <chrono>
 #include <cmath>
@@ -21,7 +21,7 @@
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
-#include <wnflow/csv.hpp>
+#include <wnflow/array_file.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/gradient_flow.hpp>
 #include <wnflow/run.hpp>
@@ -153,8 +153,8 @@ int main(int argc, char** argv) {
     }
     if (!opt.count("--a") || !opt.count("--y")) throw wnflow::InputError("--a and --y are required");
     wnflow::Problem p;
-    p.A = wnflow::read_matrix_csv(opt["--a"], "A");
-    p.y = wnflow::read_vector_csv(opt["--y"], "y");
+    p.A = wnflow::read_matrix_file(opt["--a"], "A");
+    p.y = wnflow::read_vector_file(opt["--y"], "y");
     wnflow::validate(p);
     const wnflow::Sign sign = wnflow::parse_sign(opt["--sign"]);
     const int L = std::stoi(opt["--depth"]);

@@ -19,6 +19,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from log_flows import LogFlow  # noqa: E402
 
 
+def read_array(path, ndmin):
+    """A .npy file (np.save) by its magic string, CSV otherwise: the formats wnflow reads."""
+    with open(path, "rb") as f:
+        npy = f.read(6) == b"\x93NUMPY"
+    if npy:
+        return np.load(path, allow_pickle=False)
+    return np.loadtxt(path, delimiter=",", ndmin=ndmin)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--a", required=True)
@@ -35,8 +44,7 @@ def main():
     ap.add_argument("--loss-tol", type=float, default=1e-20)
     a = ap.parse_args()
 
-    A = np.loadtxt(a.a, delimiter=",", ndmin=2)
-    y = np.atleast_1d(np.loadtxt(a.y, delimiter=",", ndmin=1))
+    A, y = read_array(a.a, 2), np.ravel(read_array(a.y, 1))
     f = LogFlow(A, y, a.sign, a.flow, a.depth, a.alpha, a.ratio)
     counts = {"jac": 0}
 

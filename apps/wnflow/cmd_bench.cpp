@@ -20,7 +20,7 @@ struct BenchArgs {
   std::string rtol = "1e-9", atol = "1e-14", t_max = "1e7", loss_tol = "1e-20";
   std::string timeout, seed = "1", predict_max_n = "2000", peer_max_n = "2000", dense_max_dim = "3000";
   std::string repeats = "1";
-  std::string python, scipy_peer, cvode_peer, peer_list;
+  std::string python, scipy_peer, cvode_peer, peer_list, instance_format = "npy";
   std::string csv, json;
 };
 
@@ -122,6 +122,7 @@ BenchOptions parse(const BenchArgs& a) {
   o.repeats = int(parse_int_at_least(a.repeats, "--repeats", 1));
   o.peers = a.peers;
   if (!a.peer_list.empty()) o.peer_list = split(a.peer_list, "--peer-list");
+  o.instance_format = a.instance_format;
   const std::string dir = exe_dir();
   // The Debian interpreter (python3-scipy) before whatever python3 is first on PATH.
   o.paths.python = !a.python.empty() ? a.python : ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
@@ -159,6 +160,9 @@ Action add_bench(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_flag("--peers", a->peers, "also run wnflow run, SciPy LSODA/RK45 and CVODE as whole processes");
   cmd.add_option("--peer-list", a->peer_list, "comma-separated peers to run: run, lsoda, rk45, cvode (all)");
+  cmd.add_option("--instance-format", a->instance_format,
+                 "files the peers read the instance from: npy (np.save's format) or csv")
+      ->capture_default_str();
   cmd.add_option("--python", a->python, "Python interpreter for the SciPy peer (/usr/bin/python3 if present)");
   cmd.add_option("--scipy-peer", a->scipy_peer, "path of bench/scipy_peer.py (found next to the binary by default)");
   cmd.add_option("--cvode-peer", a->cvode_peer, "path of wnflow_cvode_peer (next to the binary by default)");

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <unistd.h>
+#include <wnflow/array_file.hpp>
 #include <wnflow/csv.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/instance.hpp>
@@ -17,9 +18,9 @@ namespace wnflow::app {
 
 void ProblemArgs::add_to(CLI::App& c) {
   cmd = &c;
-  c.add_option("--a", a_file, "CSV file of A (M lines of N comma-separated numbers)");
-  c.add_option("--y", y_file, "CSV file of y (M numbers, one per line or comma-separated)");
-  c.add_option("--xstar", xstar_file, "CSV file of the ground truth x* (N numbers), optional with --a");
+  c.add_option("--a", a_file, "A as CSV (M lines of N comma-separated numbers) or .npy (np.save of an M x N array)");
+  c.add_option("--y", y_file, "y as CSV (M numbers, one per line or comma-separated) or .npy");
+  c.add_option("--xstar", xstar_file, "the ground truth x* (N numbers, CSV or .npy), optional with --a");
   c.add_option("--n", n, "random instance: N, the number of unknowns")->capture_default_str();
   c.add_option("--m", m, "random instance: M, the number of measurements")->capture_default_str();
   c.add_option("--sparsity", sparsity, "random instance: s, the size of the support of x*")->capture_default_str();
@@ -67,9 +68,9 @@ Problem ProblemArgs::load(Sign& sign_out, bool check_rank) const {
     if (a_file.empty()) throw InputError("--y given without --a");
     if (y_file.empty()) throw InputError("--a given without --y");
     Problem p;
-    p.A = read_matrix_csv(a_file, "A");
-    p.y = read_vector_csv(y_file, "y");
-    if (!xstar_file.empty()) p.x_star = read_vector_csv(xstar_file, "x*");
+    p.A = read_matrix_file(a_file, "A");
+    p.y = read_vector_file(y_file, "y");
+    if (!xstar_file.empty()) p.x_star = read_vector_file(xstar_file, "x*");
     try {
       validate(p);
     } catch (const InputError& e) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <wnflow/bench.hpp>
 #include <wnflow/csv.hpp>
+#include <wnflow/npy.hpp>
 #include <wnflow/errors.hpp>
 #include <wnflow/gf_limit.hpp>
 #include <wnflow/gradient_flow.hpp>
@@ -102,6 +103,8 @@ void BenchOptions::validate() const {
   require_positive_finite(timeout, "--timeout");
   if (floor_repeats < 1) throw InputError("floor repeats must be >= 1");
   if (repeats < 1) throw InputError("--repeats must be >= 1");
+  if (instance_format != "npy" && instance_format != "csv")
+    throw InputError("--instance-format: expected npy or csv, got '" + instance_format + "'");
   for (const auto& p : peer_list)
     if (p != "run" && p != "lsoda" && p != "rk45" && p != "cvode")
       throw InputError("--peer-list: expected run, lsoda, rk45 or cvode, got '" + p + "'");
@@ -779,10 +782,16 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       continue;
     }
     TempDir dir;
-    const std::string a_csv = dir.path + "/A.csv", y_csv = dir.path + "/y.csv";
-    write_matrix_csv(a_csv, p.A);
-    write_vector_csv(y_csv, p.y);
-    const auto args = flow_args(c, o, a_csv, y_csv);
+    const bool npy = o.instance_format == "npy";
+    const std::string a_file = dir.path + (npy ? "/A.npy" : "/A.csv"), y_file = dir.path + (npy ? "/y.npy" : "/y.csv");
+    if (npy) {
+      write_matrix_npy(a_file, p.A);
+      write_vector_npy(y_file, p.y);
+    } else {
+      write_matrix_csv(a_file, p.A);
+      write_vector_csv(y_file, p.y);
+    }
+    const auto args = flow_args(c, o, a_file, y_file);
     std::vector<ProcessResult> best(peers.size());
     auto usable = [](const ProcessResult& r) { return r.started && !r.timed_out && r.exit_code == 0; };
     for (int rep = 0; rep < o.repeats; ++rep) {

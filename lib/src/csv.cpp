@@ -18,15 +18,14 @@
 
 #include <wnflow/errors.hpp>
 
+#include "array_io_support.hpp"
+
 namespace wnflow {
 namespace {
 
-// "A file 'A.csv'": every message starts by saying which input is at fault.
-std::string where(const std::string& label, const std::string& path) {
-  return label + " file '" + path + "'";
-}
+using detail::file_source;
 
-// `source` is where(label, path) for a file, or the bare label for text in memory.
+// `source` is file_source(label, path) for a file, or the bare label for text in memory.
 std::string at(const std::string& source, std::size_t line) {
   return source + ", line " + std::to_string(line);
 }
@@ -187,19 +186,10 @@ class TableParser {
 
 // The file through a 64 KiB buffer, whose whole lines go to the parser; the rest of a line
 // waits at the front for the next read. The buffer grows only to hold a longer line.
-Table read_table(const std::string& path, const std::string& label) {
-  const std::string source = where(label, path);
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    throw InputError("cannot open " + source +
-                     (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
-  }
-  struct stat info {};
-  const std::size_t size_hint =
-      ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) : 0;
-  TableParser parser(source, size_hint);
+Table read_table(detail::InputFile& file) {
+  const std::string& source = file.source;
+  std::ifstream& in = file.in;
+  TableParser parser(source, file.regular ? static_cast<std::size_t>(file.size) : 0);
 
   // An endless stream (/dev/zero, a FIFO fed by `yes`) must not fill the memory: reading
   // stops at the first NUL byte, which no CSV text holds and the parser reports with its
@@ -261,16 +251,6 @@ void append_number(std::string& out, double value) {
   out.append(buffer, ptr);
 }
 
-void check_writable(const std::string& path, const Eigen::Ref<const Matrix>& m) {
-  if (m.size() == 0) throw InputError("refusing to write an empty matrix to '" + path + "'");
-  for (Eigen::Index j = 0; j < m.cols(); ++j)
-    for (Eigen::Index i = 0; i < m.rows(); ++i)
-      if (!std::isfinite(m(i, j)))
-        throw InputError("refusing to write a non-finite value (row " + std::to_string(i + 1) +
-                         ", column " + std::to_string(j + 1) + ") to '" + path +
-                         "': the file could not be read back");
-}
-
 }  // namespace
 
 Matrix parse_matrix_csv(std::string_view text, const std::string& label) {
@@ -281,16 +261,22 @@ Vector parse_vector_csv(std::string_view text, const std::string& label) {
   return to_vector(parse_table(text, label), label);
 }
 
+Matrix detail::csv_matrix(InputFile& file) { return to_matrix(read_table(file)); }
+
+Vector detail::csv_vector(InputFile& file) { return to_vector(read_table(file), file.source); }
+
 Matrix read_matrix_csv(const std::string& path, const std::string& label) {
-  return to_matrix(read_table(path, label));
+  detail::InputFile file(path, label);
+  return detail::csv_matrix(file);
 }
 
 Vector read_vector_csv(const std::string& path, const std::string& label) {
-  return to_vector(read_table(path, label), where(label, path));
+  detail::InputFile file(path, label);
+  return detail::csv_vector(file);
 }
 
 void write_matrix_csv(const std::string& path, const Eigen::Ref<const Matrix>& m) {
-  check_writable(path, m);
+  detail::require_writable(path, m);
   std::string out;
   out.reserve(static_cast<std::size_t>(m.size()) * 24);
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -304,7 +290,7 @@ void write_matrix_csv(const std::string& path, const Eigen::Ref<const Matrix>& m
 }
 
 void write_vector_csv(const std::string& path, const Eigen::Ref<const Vector>& v) {
-  check_writable(path, v);
+  detail::require_writable(path, v);
   std::string out;
   out.reserve(static_cast<std::size_t>(v.size()) * 24);
   for (Eigen::Index i = 0; i < v.size(); ++i) {

@@ -83,6 +83,9 @@ struct BenchOptions {
   bool peers = false;
   std::vector<std::string> peer_list{"run", "lsoda", "rk45", "cvode"};  // which peers
   Eigen::Index peer_max_n = 2000;       // peers skipped above this N
+  // The files every peer reads the instance from: "npy" (NumPy's binary format, what a
+  // NumPy user holds A in; read by np.load and by wnflow without a decimal parse) or "csv".
+  std::string instance_format = "npy";
   PeerPaths paths;
 
   void validate() const;  // InputError naming the option
