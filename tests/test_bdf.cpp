@@ -253,6 +253,45 @@ BOOST_AUTO_TEST_CASE(auto_keeps_a_flow_adams_steps_by_accuracy) {
   BOOST_TEST(testing::relative_difference(x_auto, net.x_of_w(gf.weights(state))) < 1e-6);
 }
 
+BOOST_AUTO_TEST_CASE(auto_leaves_a_flow_ending_in_a_few_steps_on_adams) {
+  // The bench's P± N = 400 L = 3 α = 1 WN instance: the stiffness vote fires at a loss of
+  // 2e-19 (loss_tol 1e-20), four Adams steps before the end. Handed to bdf there (sessions 5 to
+  // 9), the flow paid a Jacobian and two factorizations for them; within 1e3 loss_tol the
+  // switch now waits. The P+ L = 2 α = 1 WN flow, whose vote fires at a loss of 0.6 and which
+  // Adams alone does not finish, must still go to bdf.
+  IntegrateOptions o;  // the bench's settings
+  o.rtol = 1e-9;
+  o.atol = 1e-14;
+  o.t_max = 1e7;
+  o.loss_tol = 1e-20;
+  const Problem ps = random_instance({400, 100, 8, 1, Sign::signed_});
+  const DiagonalNetwork signed_net(ps, Sign::signed_, 3);
+  const WeightNormFlow ending(signed_net, 1.0, WeightNormRates::from_ratio(0.05, initial_radius(signed_net, 1.0)));
+  Vector state = ending.initial_state();
+  o.stepper = StepperKind::automatic;
+  const IntegrateSummary automatic = integrate(ending, state, o);
+  const Vector x_auto = signed_net.x_of_w(ending.weights(state));
+  state = ending.initial_state();
+  o.stepper = StepperKind::bdf;
+  const IntegrateSummary bdf = integrate(ending, state, o);
+  BOOST_TEST_INFO(automatic.report() << bdf.report());
+  BOOST_TEST(automatic.converged());
+  BOOST_TEST(bdf.converged());
+  BOOST_TEST(to_string(automatic.stepper_used) == "adams");
+  BOOST_TEST(automatic.factorizations == 0);
+  BOOST_TEST(testing::relative_difference(x_auto, signed_net.x_of_w(ending.weights(state))) < 1e-6);
+
+  const Problem pp = random_instance({400, 100, 8, 1, Sign::positive});
+  const DiagonalNetwork positive_net(pp, Sign::positive, 2);
+  const WeightNormFlow stiff(positive_net, 1.0, WeightNormRates::from_ratio(0.05, initial_radius(positive_net, 1.0)));
+  state = stiff.initial_state();
+  o.stepper = StepperKind::automatic;
+  const IntegrateSummary stiff_auto = integrate(stiff, state, o);
+  BOOST_TEST_INFO(stiff_auto.report());
+  BOOST_TEST(stiff_auto.converged());
+  BOOST_TEST(to_string(stiff_auto.stepper_used) == "bdf");
+}
+
 BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
   IntegrateOptions o;
   o.stepper = StepperKind::bdf;
