@@ -1,9 +1,6 @@
 // libFuzzer target for the CSV readers (lib/src/csv.cpp, through the in-memory entry points
-// the file readers use). Properties checked on every input, each one a crash when violated:
-//   - the only exception is InputError, and its message is one non-empty line that names
-//     the input's label;
-//   - an accepted matrix is non-empty and finite, and the vector reader agrees with it;
-//   - an accepted matrix written in the shortest round-trip form reads back bit-exactly.
+// the file readers use), with the properties of table_reader_properties.hpp; the round trip
+// writes the shortest round-trip form of every entry.
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -14,25 +11,12 @@
 #include <string_view>
 
 #include <wnflow/csv.hpp>
-#include <wnflow/errors.hpp>
+
+#include "table_reader_properties.hpp"
 
 namespace {
 
-void require(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz_csv: property violated: %s\n", what);
-    std::abort();
-  }
-}
-
-void check_message(const wnflow::InputError& e) {
-  const std::string m = e.what();
-  require(!m.empty(), "empty message");
-  require(m.find('\n') == std::string::npos, "message spans more than one line");
-  require(m.rfind("A", 0) == 0, "message does not start with the label");
-  require(m.size() < 400, "message longer than 400 characters");
-}
-
+// The shortest text that reads back as each entry, rows on lines.
 std::string format(const wnflow::Matrix& m) {
   std::string out;
   char buffer[32];
@@ -51,30 +35,8 @@ std::string format(const wnflow::Matrix& m) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  wnflow::Matrix m;
-  bool matrix_ok = false;
-  try {
-    m = wnflow::parse_matrix_csv(text, "A");
-    matrix_ok = true;
-  } catch (const wnflow::InputError& e) {
-    check_message(e);
-  }
-  if (matrix_ok) {
-    require(m.rows() > 0 && m.cols() > 0, "accepted an empty matrix");
-    require(m.allFinite(), "accepted a non-finite entry");
-    const wnflow::Matrix back = wnflow::parse_matrix_csv(format(m), "A");
-    require(back.rows() == m.rows() && back.cols() == m.cols(), "round trip changed the shape");
-    require(std::memcmp(back.data(), m.data(), sizeof(double) * std::size_t(m.size())) == 0,
-            "round trip changed a value");
-  }
-  try {
-    const wnflow::Vector v = wnflow::parse_vector_csv(text, "A");
-    require(matrix_ok, "the vector reader accepted what the matrix reader refused");
-    require(m.rows() == 1 || m.cols() == 1, "the vector reader flattened a table");
-    require(v.size() == m.size(), "the vector reader lost entries");
-  } catch (const wnflow::InputError& e) {
-    check_message(e);
-    require(!matrix_ok || (m.rows() > 1 && m.cols() > 1), "the vector reader refused a row or a column");
-  }
+  fuzz::check_reader(
+      text, "fuzz_csv", [](std::string_view t, const char* label) { return wnflow::parse_matrix_csv(t, label); },
+      [](std::string_view t, const char* label) { return wnflow::parse_vector_csv(t, label); }, format);
   return 0;
 }

@@ -19,6 +19,7 @@
 #include <wnflow/csv.hpp>
 #include <wnflow/errors.hpp>
 
+#include "mentions.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -27,6 +28,7 @@ using namespace wnflow;
 namespace {
 
 using wnflow::testing::TempDir;
+using wnflow::testing::mentions;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,24 +43,6 @@ bool bit_equal(const Matrix& a, const Matrix& b) {
     if (std::memcmp(a.data() + k, b.data() + k, sizeof(double)) != 0) return false;
   return true;
 }
-
-// Predicate for BOOST_CHECK_EXCEPTION: the message contains every fragment, is one line.
-struct Mentions {
-  std::vector<std::string> fragments;
-  bool operator()(const InputError& e) const {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE("message: " << what);
-    if (what.find('\n') != std::string::npos) return false;
-    for (const auto& f : fragments)
-      if (what.find(f) == std::string::npos) {
-        BOOST_TEST_MESSAGE("missing '" << f << "' in: " << what);
-        return false;
-      }
-    return true;
-  }
-};
-
-Mentions mentions(std::initializer_list<std::string> f) { return Mentions{f}; }
 
 }  // namespace
 

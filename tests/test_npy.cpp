@@ -19,10 +19,12 @@
 #include <wnflow/errors.hpp>
 #include <wnflow/npy.hpp>
 
+#include "mentions.hpp"
 #include "support.hpp"
 
 using namespace wnflow;
 using wnflow::testing::TempDir;
+using wnflow::testing::mentions;
 
 namespace {
 
@@ -72,23 +74,6 @@ bool bit_equal(const Matrix& a, const Matrix& b) {
   return a.rows() == b.rows() && a.cols() == b.cols() &&
          std::memcmp(a.data(), b.data(), sizeof(double) * std::size_t(a.size())) == 0;
 }
-
-struct Mentions {
-  std::vector<std::string> fragments;
-  bool operator()(const InputError& e) const {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE("message: " << what);
-    if (what.find('\n') != std::string::npos) return false;
-    for (const auto& f : fragments)
-      if (what.find(f) == std::string::npos) {
-        BOOST_TEST_MESSAGE("missing '" << f << "' in: " << what);
-        return false;
-      }
-    return true;
-  }
-};
-
-Mentions mentions(std::initializer_list<std::string> f) { return Mentions{f}; }
 
 }  // namespace
 
