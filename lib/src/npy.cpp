@@ -305,22 +305,20 @@ Matrix read_array(Source& src) {
     throw InputError(name + " has shape " + shape_text(h.shape) + ", too large to hold");
   const std::uint64_t count = rows * cols;
   const std::uint64_t data_bytes = count * h.bytes;
+  // Every size message ends the same way: "... its shape (3, 4) and dtype '<f8' call for".
+  const std::string layout = " its shape " + shape_text(h.shape) + " and dtype '" + h.descr + "' call for";
+  auto short_data = [&](std::uint64_t got) {
+    return InputError(name + " ends after " + std::to_string(got) + " of the " + std::to_string(data_bytes) +
+                      " data bytes" + layout);
+  };
   if (src.size_known()) {
-    if (src.remaining() < data_bytes)
-      throw InputError(name + " ends after " + std::to_string(src.remaining()) + " of the " +
-                       std::to_string(data_bytes) + " data bytes its shape " + shape_text(h.shape) + " and dtype '" +
-                       h.descr + "' call for");
+    if (src.remaining() < data_bytes) throw short_data(src.remaining());
     if (src.remaining() > data_bytes)
-      throw InputError(name + " has " + std::to_string(src.remaining() - data_bytes) +
-                       " bytes after the data its shape " + shape_text(h.shape) + " and dtype '" + h.descr +
-                       "' call for");
+      throw InputError(name + " has " + std::to_string(src.remaining() - data_bytes) + " bytes after the data" +
+                       layout);
   } else if (data_bytes > max_stream_data_bytes) {
     throw InputError(name + " is a stream with more than 1 GiB of data (shape " + shape_text(h.shape) + ")");
   }
-  auto short_data = [&](std::uint64_t got) {
-    return InputError(name + " ends after " + std::to_string(got) + " of the " + std::to_string(data_bytes) +
-                      " data bytes its shape " + shape_text(h.shape) + " and dtype '" + h.descr + "' call for");
-  };
 
   const auto m = Eigen::Index(rows), n = Eigen::Index(cols);
   Matrix A(m, n);
@@ -365,8 +363,7 @@ Matrix read_array(Source& src) {
   if (!src.size_known()) {
     char extra;
     if (src.read(&extra, 1) > 0)
-      throw InputError(name + " has bytes after the data its shape " + shape_text(h.shape) + " and dtype '" +
-                       h.descr + "' call for");
+      throw InputError(name + " has bytes after the data" + layout);
   }
   const auto [i, j] = detail::first_non_finite(A);
   if (i >= 0) {
