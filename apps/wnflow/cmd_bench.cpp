@@ -19,7 +19,7 @@ struct BenchArgs {
   std::string n, steppers, signs, depths, alphas, flows, ratio = "0.05";
   std::string rtol = "1e-9", atol = "1e-14", t_max = "1e7", loss_tol = "1e-20";
   std::string timeout, seed = "1", predict_max_n = "2000", peer_max_n = "2000", dense_max_dim = "3000";
-  std::string repeats = "1";
+  std::string repeats = "1", matvec_threads = "0";
   std::string python, scipy_peer, cvode_peer, peer_list, instance_format = "npy";
   std::string csv, json;
 };
@@ -123,6 +123,7 @@ BenchOptions parse(const BenchArgs& a) {
   o.peers = a.peers;
   if (!a.peer_list.empty()) o.peer_list = split(a.peer_list, "--peer-list");
   o.instance_format = a.instance_format;
+  o.matvec_threads = parse_int_at_least(a.matvec_threads, "--matvec-threads", 0);
   const std::string dir = exe_dir();
   // The Debian interpreter (python3-scipy) before whatever python3 is first on PATH.
   o.paths.python = !a.python.empty() ? a.python : ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
@@ -162,6 +163,9 @@ Action add_bench(CLI::App& cmd) {
   cmd.add_option("--peer-list", a->peer_list, "comma-separated peers to run: run, lsoda, rk45, cvode (all)");
   cmd.add_option("--instance-format", a->instance_format,
                  "files the peers read the instance from: npy (np.save's format) or csv")
+      ->capture_default_str();
+  cmd.add_option("--matvec-threads", a->matvec_threads,
+                 "threads for the products with A in the wnflow rows and the run peer (0: every core)")
       ->capture_default_str();
   cmd.add_option("--python", a->python, "Python interpreter for the SciPy peer (/usr/bin/python3 if present)");
   cmd.add_option("--scipy-peer", a->scipy_peer, "path of bench/scipy_peer.py (found next to the binary by default)");

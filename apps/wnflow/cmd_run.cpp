@@ -6,6 +6,7 @@
 #include <memory>
 #include <wnflow/csv.hpp>
 #include <wnflow/errors.hpp>
+#include <wnflow/matvec.hpp>
 #include <wnflow/run.hpp>
 
 #include "commands.hpp"
@@ -20,7 +21,7 @@ struct RunArgs {
   std::string stepper = "auto";
   std::string rtol = "1e-10", atol = "1e-12", t_max = "1e8", loss_tol = "1e-20", max_steps = "20000000";
   std::string samples_per_decade = "10", first_sample = "1e-2";
-  std::string trajectory;
+  std::string trajectory, matvec_threads = "0";
   bool json = false, require_convergence = false, allow_unconverged = false;
 };
 
@@ -72,6 +73,9 @@ Action add_run(CLI::App& cmd) {
   cmd.add_option("--first-sample", a->first_sample, "first log-spaced observation time")->capture_default_str();
   cmd.add_option("--samples-per-decade", a->samples_per_decade, "observations per decade of time")->capture_default_str();
   cmd.add_option("--trajectory", a->trajectory, "write the observed trajectory to this CSV file");
+  cmd.add_option("--matvec-threads", a->matvec_threads,
+                 "threads for the products with A when A has >= 2^20 entries (0: every core; results do not depend on it)")
+      ->capture_default_str();
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
   cmd.add_flag("--require-convergence", a->require_convergence,
                "reaching --t-max above --loss-tol is a failure (exit 3, nothing printed): the default");
@@ -91,6 +95,7 @@ Action add_run(CLI::App& cmd) {
     io.first_sample = parse_double(a->first_sample, "--first-sample");
     io.samples_per_decade = parse_int_at_least(a->samples_per_decade, "--samples-per-decade", 1);
     io.validate();
+    set_matvec_threads(parse_int_at_least(a->matvec_threads, "--matvec-threads", 0));
     if (io.rtol >= 1.0) throw InputError("--rtol must be below 1, got " + a->rtol);
     // Every observation is kept in memory: bound their number before integrating.
     const double decades = std::max(0.0, std::log10(io.t_max / io.first_sample));

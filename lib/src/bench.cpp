@@ -23,6 +23,7 @@
 #include <thread>
 #include <unistd.h>
 #include <wnflow/bench.hpp>
+#include <wnflow/matvec.hpp>
 #include <wnflow/csv.hpp>
 #include <wnflow/npy.hpp>
 #include <wnflow/errors.hpp>
@@ -103,6 +104,7 @@ void BenchOptions::validate() const {
   require_positive_finite(timeout, "--timeout");
   if (floor_repeats < 1) throw InputError("floor repeats must be >= 1");
   if (repeats < 1) throw InputError("--repeats must be >= 1");
+  if (matvec_threads < 0) throw InputError("--matvec-threads must be >= 0 (0: every core), got " + std::to_string(matvec_threads));
   if (instance_format != "npy" && instance_format != "csv")
     throw InputError("--instance-format: expected npy or csv, got '" + instance_format + "'");
   for (const auto& p : peer_list)
@@ -135,7 +137,7 @@ std::vector<BenchCase> bench_cases(const BenchOptions& o) {
 std::vector<std::string> bench_csv_columns() {
   return {"sign", "N", "M", "s", "L", "alpha", "flow", "ratio", "solver", "status", "stop_reason",
           "wall_seconds", "process_seconds", "cpu_seconds", "process_cpu_seconds", "steps", "rhs_evals", "jacobian_evals", "seconds_per_rhs",
-          "floor_seconds", "ratio_to_floor", "rhs_alone_seconds", "rhs_to_floor", "accuracy", "loss", "t", "peak_rss_kb", "note"};
+          "floor_seconds", "ratio_to_floor", "wall_ratio_to_floor", "rhs_alone_seconds", "rhs_to_floor", "accuracy", "loss", "t", "peak_rss_kb", "note"};
 }
 
 namespace {
@@ -532,7 +534,7 @@ std::string machine_description() {
   o << " SSE2 (no -march=native)";
 #endif
   o << "; Eigen " << EIGEN_WORLD_VERSION << "." << EIGEN_MAJOR_VERSION << "." << EIGEN_MINOR_VERSION
-    << " (single-threaded); git " << WNFLOW_GIT;
+    << " (single-threaded; products with A split over " << matvec_threads() << " threads from 2^20 entries); git " << WNFLOW_GIT;
   return o.str();
 }
 
@@ -542,7 +544,7 @@ std::string bench_table_header() {
   std::ostringstream o;
   o << std::left << std::setw(44) << "case" << std::setw(30) << "solver" << std::setw(14) << "status" << std::right
     << std::setw(10) << "wall s" << std::setw(10) << "cpu s" << std::setw(10) << "proc s" << std::setw(9) << "steps" << std::setw(9) << "rhs"
-    << std::setw(7) << "jac" << std::setw(11) << "s/rhs" << std::setw(9) << "/floor" << std::setw(9) << "rhs/fl" << std::setw(10) << "accuracy"
+    << std::setw(7) << "jac" << std::setw(11) << "s/rhs" << std::setw(9) << "/floor" << std::setw(9) << "wall/fl" << std::setw(9) << "rhs/fl" << std::setw(10) << "accuracy"
     << std::setw(10) << "RSS MB" << "\n";
   return o.str();
 }
@@ -555,7 +557,7 @@ std::string bench_table_row(const BenchRow& r) {
     << std::setw(10) << num(r.wall_seconds, 3) << std::setw(10) << num(r.cpu_seconds, 3) << std::setw(10)
     << num(r.process_seconds, 3) << std::setw(9)
     << count(r.steps) << std::setw(9) << count(r.rhs_evals) << std::setw(7) << count(r.jacobian_evals)
-    << std::setw(11) << num(r.seconds_per_rhs, 3) << std::setw(9) << num(r.ratio_to_floor, 3) << std::setw(9) << num(r.rhs_to_floor, 3) << std::setw(10)
+    << std::setw(11) << num(r.seconds_per_rhs, 3) << std::setw(9) << num(r.ratio_to_floor, 3) << std::setw(9) << num(r.wall_ratio_to_floor, 3) << std::setw(9) << num(r.rhs_to_floor, 3) << std::setw(10)
     << num(r.accuracy, 2) << std::setw(10) << (r.peak_rss_kb < 0 ? std::string("-") : num(r.peak_rss_kb / 1024.0, 4));
   if (r.status != "ok" && !r.note.empty()) o << "  " << r.note;
   o << "\n";
@@ -574,7 +576,7 @@ std::string BenchSummary::csv() const {
       << cell(r.wall_seconds) << ',' << cell(r.process_seconds) << ',' << cell(r.cpu_seconds) << ','
       << cell(r.process_cpu_seconds) << ',' << r.steps << ',' << r.rhs_evals << ','
       << r.jacobian_evals << ',' << cell(r.seconds_per_rhs) << ',' << cell(r.floor_seconds) << ','
-      << cell(r.ratio_to_floor) << ',' << cell(r.rhs_alone_seconds) << ',' << cell(r.rhs_to_floor) << ','
+      << cell(r.ratio_to_floor) << ',' << cell(r.wall_ratio_to_floor) << ',' << cell(r.rhs_alone_seconds) << ',' << cell(r.rhs_to_floor) << ','
       << cell(r.accuracy) << ',' << cell(r.loss) << ',' << cell(r.t) << ','
       << r.peak_rss_kb << ',' << field(r.note.empty() ? "-" : r.note) << "\n";
   }
@@ -593,7 +595,7 @@ std::string BenchSummary::json() const {
                   {"cpu_seconds", number(r.cpu_seconds)}, {"process_cpu_seconds", number(r.process_cpu_seconds)},
                   {"steps", r.steps}, {"rhs_evals", r.rhs_evals}, {"jacobian_evals", r.jacobian_evals},
                   {"seconds_per_rhs", number(r.seconds_per_rhs)}, {"floor_seconds", number(r.floor_seconds)},
-                  {"ratio_to_floor", number(r.ratio_to_floor)},
+                  {"ratio_to_floor", number(r.ratio_to_floor)}, {"wall_ratio_to_floor", number(r.wall_ratio_to_floor)},
                   {"rhs_alone_seconds", number(r.rhs_alone_seconds)}, {"rhs_to_floor", number(r.rhs_to_floor)}, {"accuracy", number(r.accuracy)},
                   {"loss", number(r.loss)}, {"t", number(r.t)}, {"peak_rss_kb", r.peak_rss_kb}, {"note", r.note}});
   nlohmann::json j;
@@ -602,6 +604,7 @@ std::string BenchSummary::json() const {
   j["wall_seconds"] = wall_seconds;
   j["settings"] = {{"rtol", options.rtol}, {"atol", options.atol}, {"t_max", options.t_max},
                    {"loss_tol", options.loss_tol}, {"timeout", options.timeout}, {"repeats", options.repeats}, {"seed", options.seed},
+                   {"matvec_threads", options.matvec_threads},
                    {"ratio", options.ratio}};
   return j.dump(1) + "\n";
 }
@@ -657,6 +660,8 @@ std::string BenchSummary::report(bool with_table) const {
 
 BenchSummary run_bench(const BenchOptions& o, const std::function<void(const BenchRow&)>& on_row) {
   o.validate();
+  // Inherited by every forked row; the run peer gets it as --matvec-threads.
+  set_matvec_threads(o.matvec_threads);
   const auto start = Clock::now();
   BenchSummary out;
   out.options = o;
@@ -746,6 +751,7 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
         if (again.status == "ok" && again.cpu_seconds < row.cpu_seconds) row = again;
       }
       if (!std::isnan(row.seconds_per_rhs)) row.ratio_to_floor = row.seconds_per_rhs / floor;
+      if (row.rhs_evals > 0) row.wall_ratio_to_floor = row.wall_seconds / double(row.rhs_evals) / floor;
       if (row.status == "ok" && !pred_note.empty()) row.note = pred_note;
       emit(row);
     }
@@ -769,7 +775,7 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
       std::vector<std::string> argv;
     };
     const std::vector<Peer> peers{
-        {"run", "wnflow-run:auto", run_ok, run_why, {o.paths.wnflow_binary, "run", "--json", "--allow-unconverged"}},
+        {"run", "wnflow-run:auto", run_ok, run_why, {o.paths.wnflow_binary, "run", "--json", "--allow-unconverged", "--matvec-threads", std::to_string(o.matvec_threads)}},
         {"lsoda", "scipy:LSODA", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "LSODA"}},
         {"rk45", "scipy:RK45", scipy_ok, scipy_why, {o.paths.python, o.paths.scipy_script, "--method", "RK45"}},
         {"cvode", "cvode:BDF", cvode_ok, cvode_why, {o.paths.cvode_binary}}};

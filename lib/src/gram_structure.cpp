@@ -1,4 +1,5 @@
 #include <wnflow/gram_structure.hpp>
+#include <wnflow/matvec.hpp>
 
 #include <algorithm>
 
@@ -28,12 +29,13 @@ void gram_columns(const GramStructure& g, Eigen::Ref<Matrix> UG, Eigen::Ref<Matr
 void gram_transpose_times(const GramStructure& g, const Vector& s, const ConstVectorRef& x, Vector& folded,
                           VectorRef out) {
   fold(g, s, x, folded);
-  out.noalias() = *g.A * folded;
+  matvec(*g.A, folded, out);
 }
 
 void gram_times_add(const GramStructure& g, const Vector& s, const ConstVectorRef& t, Vector& at, VectorRef out) {
   const Eigen::Index N = g.A->cols();
-  at.noalias() = g.A->transpose() * t;
+  at.resize(g.A->cols());
+  matvec_transpose(*g.A, t, at);
   for (int c = 0; c < g.copies; ++c) out.segment(g.row0 + c * N, N) += s.segment(c * N, N).cwiseProduct(at);
 }
 

@@ -1,5 +1,6 @@
 #include <limits>
 #include <wnflow/errors.hpp>
+#include <wnflow/matvec.hpp>
 #include <wnflow/network.hpp>
 
 namespace wnflow {
@@ -27,12 +28,12 @@ void DiagonalNetwork::lift(const ConstVectorRef& g, VectorRef G) const {
 }
 
 void DiagonalNetwork::residual(const ConstVectorRef& x, VectorRef e) const {
-  e.noalias() = problem_->A * x;
+  matvec(problem_->A, x, e);
   e -= problem_->y;
 }
 
 void DiagonalNetwork::gradient(const ConstVectorRef& e, VectorRef g) const {
-  g.noalias() = problem_->A.transpose() * e;
+  matvec_transpose(problem_->A, e, g);
 }
 
 double DiagonalNetwork::loss(const ConstVectorRef& x) const {

@@ -14,11 +14,14 @@
 //   - wall_seconds is the integration alone (flow construction + integrate), measured in
 //     the child with steady_clock, cpu_seconds the same span in CPU time
 //     (CLOCK_PROCESS_CPUTIME_ID); seconds_per_rhs = cpu_seconds / rhs_evals;
-//   - floor_seconds: A*x and Aᵀ*r alone with Eigen (the two products of one right-hand
-//     side), the median of repeated batches, in thread CPU time; ratio_to_floor = seconds_per_rhs / floor, where
-//     seconds_per_rhs = wall_seconds / rhs_evals carries all the stepper's work (vector
-//     updates, Jacobians, LU); rhs_alone_seconds is one flow.derivative() timed alone the
-//     same way (at the initial state), rhs_to_floor its ratio to the floor;
+//   - floor_seconds: A*x and Aᵀ*r alone with Eigen on one thread (the two products of one
+//     right-hand side), the median of repeated batches, in thread CPU time;
+//     ratio_to_floor = seconds_per_rhs / floor, where seconds_per_rhs = cpu_seconds / rhs_evals
+//     carries all the stepper's work (vector updates, Jacobians, LU) on every thread, and
+//     wall_ratio_to_floor = wall_seconds / rhs_evals / floor the same in elapsed time (where
+//     the threads of the products with A, matvec.hpp, count once); rhs_alone_seconds is one
+//     flow.derivative() timed alone the same way (at the initial state), rhs_to_floor its
+//     ratio to the floor;
 //   - accuracy: |x - x_pred| / |x_pred| with x_pred from gf_limit (GF) or predict_limit (WN),
 //     computed once per case in the parent (cases above predict_max_n get NaN);
 //   - peers: fork/exec with the instance written as CSV to a temporary directory; their
@@ -86,6 +89,9 @@ struct BenchOptions {
   // The files every peer reads the instance from: "npy" (NumPy's binary format, what a
   // NumPy user holds A in; read by np.load and by wnflow without a decimal parse) or "csv".
   std::string instance_format = "npy";
+  // Threads for the products with A (set_matvec_threads) in the wnflow rows and the run peer:
+  // 0 = every core. They split only A with >= 2^20 entries, and never change a result.
+  int matvec_threads = 0;
   PeerPaths paths;
 
   void validate() const;  // InputError naming the option
@@ -104,7 +110,8 @@ struct BenchRow {
   double cpu_seconds = NAN, process_cpu_seconds = NAN;
   long steps = -1, rhs_evals = -1, jacobian_evals = -1;
   double seconds_per_rhs = NAN;
-  double floor_seconds = NAN, ratio_to_floor = NAN;  // wall per rhs / floor (all stepper work)
+  double floor_seconds = NAN, ratio_to_floor = NAN;  // CPU per rhs / floor (all stepper work, every thread)
+  double wall_ratio_to_floor = NAN;                   // wall per rhs / floor (what threads shorten)
   double rhs_alone_seconds = NAN, rhs_to_floor = NAN; // one flow.derivative() timed alone / floor
   double accuracy = NAN;         // |x - x_pred| / |x_pred|
   double loss = NAN, t = NAN;

@@ -14,6 +14,7 @@
 #include <limits>
 #include <memory>
 #include <wnflow/gram_structure.hpp>
+#include <wnflow/matvec.hpp>
 #include <wnflow/network.hpp>
 
 namespace wnflow::detail {
@@ -150,8 +151,10 @@ class LogWeightCore {
   void compute_dc() const {
     auto& s = *ws_;
     const Matrix& A = net_->problem().A;
-    s.Ax.noalias() = A * s.x;
-    s.AtAx.noalias() = A.transpose() * s.Ax;
+    s.Ax.resize(A.rows());
+    s.AtAx.resize(A.cols());
+    matvec(A, s.x, s.Ax);
+    matvec_transpose(A, s.Ax, s.AtAx);
     net_->lift(s.AtAx, s.Kp);
     s.dc = double(net_->depth()) * s.p.array() * (s.G + s.Kp).array();
   }

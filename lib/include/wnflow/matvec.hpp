@@ -1,0 +1,33 @@
+#pragma once
+// A x and Aᵀ r: the two products in every right-hand side, and in every Woodbury solve of the
+// stiff steppers. At N ≥ 2000 they are most of a flow's time, and each one is bound by how
+// fast A streams from memory, which one core cannot saturate: above a size they are split
+// into parts that the calling thread and a small pool of workers compute together.
+//
+// The split is a fixed function of A's shape, never of the number of threads: A's columns in
+// fixed blocks, each a contiguous stretch of memory. Aᵀ r's blocks write their own entries of
+// the result; A x's write partial sums, added in block order. So a result is the same bit for
+// bit with 1, 2 or 16 threads, and when the pool is busy (two flows running concurrently in a
+// sweep) the caller computes every block itself.
+// Below the size the products are Eigen's own, unsplit.
+#include <wnflow/network.hpp>
+
+namespace wnflow {
+
+// Entries of A from which the products are split (4 MiB of doubles; N = 2000, M = 500 has 2^20).
+inline constexpr Eigen::Index matvec_split_entries = Eigen::Index(1) << 19;
+
+// Threads that compute the split products: 0 = one per hardware thread (the default), 1 = the
+// calling thread only. The pool is made at the first split product and is never shrunk;
+// a later, smaller setting leaves the extra workers idle.
+void set_matvec_threads(int threads);
+int matvec_threads();
+
+// The number of blocks of columns both products are computed in: 1 (Eigen's own product)
+// below matvec_split_entries, else up to 8 of at least 256 columns.
+int matvec_parts(Eigen::Index rows, Eigen::Index cols);
+
+void matvec(const Matrix& A, const ConstVectorRef& x, VectorRef out);            // out = A x
+void matvec_transpose(const Matrix& A, const ConstVectorRef& r, VectorRef out);  // out = Aᵀ r
+
+}  // namespace wnflow
