@@ -12,6 +12,7 @@ expect_error 2 "--n" -- bench --quick --n 20,,30 --csv "$tmp/bad.csv"
 expect_error 2 "--steppers" -- bench --quick --steppers euler --csv "$tmp/bad.csv"
 expect_error 2 "--timeout" -- bench --quick --timeout 0 --csv "$tmp/bad.csv"
 expect_error 2 "--instance-format: expected npy or csv" -- bench --quick --peers --instance-format xml --csv "$tmp/bad.csv"
+expect_error 2 "--matvec-threads" -- bench --quick --matvec-threads -2 --csv "$tmp/bad.csv"
 expect_error 2 "--repeats" -- bench --quick --repeats 0 --csv "$tmp/bad.csv"
 expect_error 2 "--flows" -- bench --quick --flows sgd --csv "$tmp/bad.csv"
 expect_error 2 "--signs" -- bench --quick --signs complex --csv "$tmp/bad.csv"
@@ -29,7 +30,8 @@ if run_ok bench --quick --n 20 --steppers auto,dopri5 --csv "$tmp/b.csv" --json 
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 need = ["sign", "N", "M", "s", "L", "alpha", "flow", "solver", "status", "wall_seconds", "steps", "rhs_evals",
-        "jacobian_evals", "seconds_per_rhs", "floor_seconds", "ratio_to_floor", "accuracy", "peak_rss_kb"]
+        "jacobian_evals", "seconds_per_rhs", "floor_seconds", "ratio_to_floor", "wall_ratio_to_floor", "accuracy",
+        "peak_rss_kb"]
 for k in need:
     assert k in rows[0], k
 # 2 signs x 2 flows x (L = 2) x (alpha = 1) x 2 steppers
@@ -41,6 +43,8 @@ for r in rows:
     if r["status"] == "ok":
         assert int(r["steps"]) > 0 and int(r["rhs_evals"]) > 0 and float(r["floor_seconds"]) > 0
         assert float(r["wall_seconds"]) > 0 and int(r["peak_rss_kb"]) > 0
+        wall_ratio = float(r["wall_seconds"]) / int(r["rhs_evals"]) / float(r["floor_seconds"])
+        assert abs(float(r["wall_ratio_to_floor"]) - wall_ratio) <= 1e-3 * wall_ratio, r
 assert any(r["status"] == "ok" for r in rows)
 j = json.load(open(sys.argv[2]))
 assert len(j["rows"]) == 8 and "machine" in j

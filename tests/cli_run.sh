@@ -34,6 +34,8 @@ expect_error 2 "not both" -- run $A --n 10
 expect_error 2 "--a" -- run --y "$data/y3.csv"
 expect_error 2 "sparsity" -- run --n 10 --m 5 --sparsity 11
 expect_error 2 "not expected" -- run $A --no-such-option
+expect_error 2 "matvec-threads" -- run $A --matvec-threads -1
+expect_error 2 "matvec-threads" -- run $A --matvec-threads two
 expect_error 2 "directory" -- run $A --trajectory "$tmp/no/such/dir/t.csv"
 # Numerical failure: exit 3, nothing on stdout.
 expect_error 3 "max_steps" -- run $A --max-steps 3
@@ -68,10 +70,16 @@ fi
 "$bin" run --n 30 --m 10 --sparsity 2 --seed 4 --flow wn --ratio 0.3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["x"])' >"$tmp/a"
 "$bin" run --n 30 --m 10 --sparsity 2 --seed 4 --flow wn --ratio 0.3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["x"])' >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: two identical runs differ"; fails=$((fails + 1)); }
+# Above 2^19 entries the products with A are split over threads: the output is the same
+# with one thread or two (A here: 300 x 2048).
+big="--n 2048 --m 300 --sparsity 12 --seed 5 --loss-tol 1e-12 --json"
+"$bin" run $big --matvec-threads 1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["x"], d["steps"], d["loss"])' >"$tmp/a"
+"$bin" run $big --matvec-threads 2 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["x"], d["steps"], d["loss"])' >"$tmp/b"
+[ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: --matvec-threads 1 and 2 differ"; fails=$((fails + 1)); }
 # --help documents every option of run.
 "$bin" run --help >"$tmp/help"
 for opt in --a --y --xstar --n --m --sparsity --seed --sign --flow --depth --alpha --ratio --eta-r --eta-s \
-           --v0-norm --stepper --rtol --atol --t-max --loss-tol --trajectory --json; do
+           --v0-norm --stepper --rtol --atol --t-max --loss-tol --trajectory --json --matvec-threads; do
   grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help does not mention $opt"; fails=$((fails + 1)); }
 done
 
