@@ -67,6 +67,24 @@ BOOST_AUTO_TEST_CASE(the_split_depends_on_the_shape_alone) {
   BOOST_TEST(matvec_threads() == int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
+BOOST_AUTO_TEST_CASE(a_scope_sets_the_calling_threads_count_and_restores_it) {
+  ThreadSetting restore;
+  set_matvec_threads(4);
+  {
+    const MatvecThreadsScope one(1);
+    BOOST_TEST(matvec_threads() == 1);
+    {
+      const MatvecThreadsScope three(3);
+      BOOST_TEST(matvec_threads() == 3);
+    }
+    BOOST_TEST(matvec_threads() == 1);
+    int elsewhere = 0;  // another thread sees the process-wide setting
+    std::thread([&] { elsewhere = matvec_threads(); }).join();
+    BOOST_TEST(elsewhere == 4);
+  }
+  BOOST_TEST(matvec_threads() == 4);
+}
+
 BOOST_AUTO_TEST_CASE(small_products_are_eigens_own) {
   const Matrix A = random_matrix(100, 400, 3);
   const Vector x = Vector::Random(400), r = Vector::Random(100);

@@ -32,6 +32,7 @@ void relax() {
 constexpr auto poll_time = std::chrono::microseconds(200);
 
 std::atomic<int> requested_threads{0};
+thread_local int scoped_threads = 0;  // a MatvecThreadsScope's setting, 0 outside one
 
 // A split product: part p of parts.
 struct Job {
@@ -145,7 +146,7 @@ Pool& the_pool() {
 }
 
 int effective_threads() {
-  const int t = requested_threads.load(std::memory_order_relaxed);
+  const int t = scoped_threads > 0 ? scoped_threads : requested_threads.load(std::memory_order_relaxed);
   return t > 0 ? t : int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
@@ -171,6 +172,12 @@ Eigen::Index part_begin(Eigen::Index n, int parts, int p) { return n * p / parts
 void set_matvec_threads(int threads) { requested_threads.store(std::max(0, threads), std::memory_order_relaxed); }
 
 int matvec_threads() { return effective_threads(); }
+
+MatvecThreadsScope::MatvecThreadsScope(int threads) : previous_(scoped_threads) {
+  scoped_threads = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+MatvecThreadsScope::~MatvecThreadsScope() { scoped_threads = previous_; }
 
 int matvec_parts(Eigen::Index rows, Eigen::Index cols) {
   if (rows * cols < matvec_split_entries) return 1;

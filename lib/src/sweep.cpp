@@ -1,4 +1,5 @@
 #include <wnflow/sweep.hpp>
+#include <wnflow/matvec.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -194,9 +195,14 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   };
   int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   threads = int(std::min<std::size_t>(std::size_t(threads), std::max<std::size_t>(1, limit)));
+  // Cells side by side already fill the cores: their products with A stay on their thread.
+  auto cell_worker = [&] {
+    const MatvecThreadsScope one(threads > 1 ? 1 : matvec_threads());
+    worker();
+  };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
+  for (int t = 1; t < threads; ++t) pool.emplace_back(cell_worker);
+  cell_worker();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
 

@@ -2,6 +2,7 @@
 // cases run on independent threads; rows are emitted in the fixed order of the case list.
 // Statements, derivations and tolerances: docs/verification.md.
 #include <wnflow/verify.hpp>
+#include <wnflow/matvec.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -735,9 +736,14 @@ VerifyReport verify(const VerifyOptions& options, const std::function<void(const
     }
   };
   const int threads = std::max(1, std::min<int>(options.threads, int(list.size())));
+  // Cases side by side already fill the cores: their products with A stay on their thread.
+  auto case_worker = [&] {
+    const MatvecThreadsScope one(threads > 1 ? 1 : matvec_threads());
+    worker();
+  };
   std::vector<std::thread> pool;
-  for (int k = 1; k < threads; ++k) pool.emplace_back(worker);
-  worker();
+  for (int k = 1; k < threads; ++k) pool.emplace_back(case_worker);
+  case_worker();
   for (auto& t : pool) t.join();
 
   VerifyReport report;

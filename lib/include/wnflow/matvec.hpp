@@ -18,10 +18,24 @@ namespace wnflow {
 inline constexpr Eigen::Index matvec_split_entries = Eigen::Index(1) << 19;
 
 // Threads that compute the split products: 0 = one per hardware thread (the default), 1 = the
-// calling thread only. The pool is made at the first split product and is never shrunk;
+// calling thread only. matvec_threads() is the number the calling thread's products use. The pool is made at the first split product and is never shrunk;
 // a later, smaller setting leaves the extra workers idle.
 void set_matvec_threads(int threads);
 int matvec_threads();
+
+// Within its scope the calling thread's products use `threads` threads, whatever
+// set_matvec_threads says: code that already runs flows side by side on every core (sweep,
+// verify) gives each of its workers MatvecThreadsScope(1).
+class MatvecThreadsScope {
+ public:
+  explicit MatvecThreadsScope(int threads);
+  ~MatvecThreadsScope();
+  MatvecThreadsScope(const MatvecThreadsScope&) = delete;
+  MatvecThreadsScope& operator=(const MatvecThreadsScope&) = delete;
+
+ private:
+  int previous_;
+};
 
 // The number of blocks of columns both products are computed in: 1 (Eigen's own product)
 // below matvec_split_entries, else up to 8 of at least 256 columns.
