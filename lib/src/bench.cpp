@@ -534,7 +534,8 @@ std::string machine_description() {
   o << " SSE2 (no -march=native)";
 #endif
   o << "; Eigen " << EIGEN_WORLD_VERSION << "." << EIGEN_MAJOR_VERSION << "." << EIGEN_MINOR_VERSION
-    << " (single-threaded; products with A split over " << matvec_threads() << " threads from 2^20 entries); git " << WNFLOW_GIT;
+    << " (single-threaded; products with A split over " << matvec_threads() << " threads from "
+    << matvec_split_entries << " entries); git " << WNFLOW_GIT;
   return o.str();
 }
 
