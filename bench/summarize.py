@@ -9,7 +9,8 @@ Writes (Markdown, stdout):
   - per N: the median over cases of the time per flow for wnflow auto, the best wnflow
     stepper, `wnflow run` (whole process), CVODE (solve) and SciPy LSODA (solve, process);
   - the issue-5 targets row by row: LSODA/wnflow-run whole-process ratio (N = 150, 400),
-    CVODE/best, time per rhs / GEMV floor for the best stepper (N >= 2000), auto/best.
+    CVODE/best, time per rhs / GEMV floor for the best stepper in CPU and wall time
+    (they differ when the products with A run on several threads, N >= 2000), auto/best.
 --dat: the per-N medians as a whitespace table for gnuplot (NaN where nothing converged).
 Only rows with status ok enter the medians.
 """
@@ -88,6 +89,7 @@ def main():
              "call_run": cpu(ok["scipy:LSODA"]) / cpu(ok["wnflow-run:auto"], True)
              if "scipy:LSODA" in ok and "wnflow-run:auto" in ok else math.nan,
              "floor": f(best["ratio_to_floor"]) if best else math.nan,
+             "wall_floor": f(best.get("wall_ratio_to_floor", "nan")) if best else math.nan,
              "acc": f(best["accuracy"]) if best else math.nan,
              "auto_status": c.get("wnflow:auto", {}).get("status", "–")}
         targets.append(t)
@@ -99,14 +101,14 @@ def main():
         print(f"| {N} | {n} | " + " | ".join(fmt(med(series[s][N])) + " s" for s in
                                               ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + " |")
     print()
-    print("| case | best stepper | best CPU s | auto/best | LSODA/`run` process CPU (wall) | CVODE/best | best s/rhs ÷ floor | accuracy |")
+    print("| case | best stepper | best CPU s | auto/best | LSODA/`run` process CPU (wall) | CVODE/best | best s/rhs ÷ floor: CPU (wall) | accuracy |")
     print("|---|---|---|---|---|---|---|---|")
     for t in targets:
         s, N, L, al, fl = t["case"]
         name = f"{'P+' if s == 'positive' else 'P±'} N={N} L={L} α={al:g} {fl}"
         ab = fmt(t["auto_best"]) if not math.isnan(t["auto_best"]) else f"auto {t['auto_status']}"
         print(f"| {name} | {t['best'] or '–'} | {fmt(t['best_s'])} | {ab} | {fmt(t['lsoda_run'])} ({fmt(t['lsoda_run_wall'])}) | "
-              f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} | {fmt(t['acc'], 2)} |")
+              f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} ({fmt(t['wall_floor'])}) | {fmt(t['acc'], 2)} |")
     print("\nThe issue-5 targets per N (ranges over the cases where both sides converged).\n")
     print("| N | LSODA/`run` process CPU: range, median, cases ≥ 25× / ≥ 50× | LSODA solve_ivp call / `run` process: range, median "
           "| CVODE/best | auto/best, worst | accuracy of the best, worst |")
