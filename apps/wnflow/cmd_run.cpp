@@ -74,7 +74,7 @@ Action add_run(CLI::App& cmd) {
   cmd.add_option("--samples-per-decade", a->samples_per_decade, "observations per decade of time")->capture_default_str();
   cmd.add_option("--trajectory", a->trajectory, "write the observed trajectory to this CSV file");
   cmd.add_option("--matvec-threads", a->matvec_threads,
-                 "threads for the products with A when A has >= 2^20 entries (0: every core; results do not depend on it)")
+                 "threads for the products with A when A has >= 2^19 entries (0: every core; results do not depend on it)")
       ->capture_default_str();
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
   cmd.add_flag("--require-convergence", a->require_convergence,

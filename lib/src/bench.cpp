@@ -712,9 +712,11 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
     }
     const Vector* pred_ptr = pred.size() ? &pred : nullptr;
 
-    // One right-hand side alone, at the initial state.
+    // One right-hand side alone, at the initial state, on one thread like the floor (the
+    // clock is the calling thread's CPU time, which would miss the pool's share).
     double rhs_alone = NAN;
     {
+      const MatvecThreadsScope one_thread(1);
       const DiagonalNetwork net(p, c.sign, c.depth);
       auto time_rhs = [&](const auto& flow) {
         const Vector z = flow.initial_state();

@@ -20,8 +20,8 @@
 //     carries all the stepper's work (vector updates, Jacobians, LU) on every thread, and
 //     wall_ratio_to_floor = wall_seconds / rhs_evals / floor the same in elapsed time (where
 //     the threads of the products with A, matvec.hpp, count once); rhs_alone_seconds is one
-//     flow.derivative() timed alone the same way (at the initial state), rhs_to_floor its
-//     ratio to the floor;
+//     flow.derivative() timed alone the same way (at the initial state, on one thread),
+//     rhs_to_floor its ratio to the floor;
 //   - accuracy: |x - x_pred| / |x_pred| with x_pred from gf_limit (GF) or predict_limit (WN),
 //     computed once per case in the parent (cases above predict_max_n get NaN);
 //   - peers: fork/exec with the instance written as CSV to a temporary directory; their
