@@ -169,6 +169,14 @@ Eigen::Index part_begin(Eigen::Index n, int parts, int p) { return n * p / parts
 
 }  // namespace
 
+void for_each_part(int parts, void (*part)(const void* context, int p), const void* context) {
+  if (parts <= 1) {
+    if (parts == 1) part(context, 0);
+    return;
+  }
+  run_parts({part, context, parts});
+}
+
 void set_matvec_threads(int threads) { requested_threads.store(std::max(0, threads), std::memory_order_relaxed); }
 
 int matvec_threads() { return effective_threads(); }

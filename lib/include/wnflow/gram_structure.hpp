@@ -40,7 +40,11 @@ void gram_times_add(const GramStructure& g, const Vector& s, const ConstVectorRe
 // The symmetric block G^T diag(d) G = A diag(d_1 + d_2) A^T (d per copy) into the lower
 // triangle of `lower` (M x M), panel by panel over the columns of A so that the scaled copy of
 // A it needs stays small. d has copies·N entries.
+// From M = gram_split_rank on, each panel's update is computed in gram_block_parts(M) blocks of
+// the triangle by the pool of matvec.hpp: the same bits with any number of threads.
 void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix> lower, Vector& folded,
                       Matrix& panel);
+inline constexpr Eigen::Index gram_split_rank = 1024;
+int gram_block_parts(Eigen::Index M);
 
 }  // namespace wnflow

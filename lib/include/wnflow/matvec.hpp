@@ -41,6 +41,15 @@ class MatvecThreadsScope {
 // below matvec_split_entries, else up to 8 of at least 256 columns.
 int matvec_parts(Eigen::Index rows, Eigen::Index cols);
 
+// Runs part(0), ..., part(parts − 1) on the calling thread and the pool's workers, as the
+// split products do (the Gram block of the stiff steppers uses it too). Each part must write
+// outputs of its own, so the result does not depend on which thread ran it.
+void for_each_part(int parts, void (*part)(const void* context, int p), const void* context);
+template <class Part>
+void for_each_part(int parts, const Part& part) {
+  for_each_part(parts, [](const void* c, int p) { (*static_cast<const Part*>(c))(p); }, &part);
+}
+
 void matvec(const Matrix& A, const ConstVectorRef& x, VectorRef out);            // out = A x
 void matvec_transpose(const Matrix& A, const ConstVectorRef& r, VectorRef out);  // out = Aᵀ r
 
