@@ -7,6 +7,8 @@
 #include <wnflow/gram_structure.hpp>
 #include <wnflow/matvec.hpp>
 
+#include "allocation_counter.hpp"
+
 using namespace wnflow;
 
 namespace {
@@ -85,4 +87,21 @@ BOOST_AUTO_TEST_CASE(any_number_of_threads_gives_the_same_bits) {
     const Matrix many = block_into_sevens(structure(A, 1), d);
     BOOST_TEST((many.array() == one.array()).all(), "threads " << threads);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_split_block_does_not_allocate_once_its_scratch_is_sized) {
+  // It is formed at every refactorization of a stiff step, which must not allocate.
+  ThreadSetting restore;
+  set_matvec_threads(2);
+  const Eigen::Index M = gram_split_rank + 3, N = M + 40;
+  std::srand(5);
+  const Matrix A = Matrix::Random(M, N);
+  const Vector d = Vector::Random(N).array() + 1.5;
+  const GramStructure g = structure(A, 1);
+  Matrix lower(M, M), panel;
+  Vector folded;
+  gram_block_lower(g, d, lower, folded, panel);
+  const long before = allocations.load();
+  gram_block_lower(g, d, lower, folded, panel);
+  BOOST_TEST(allocations.load() == before);
 }

@@ -9,6 +9,7 @@
 #include <wnflow/matvec.hpp>
 #include <wnflow/run.hpp>
 
+#include "allocation_counter.hpp"
 #include "support.hpp"
 
 using namespace wnflow;
@@ -191,5 +192,25 @@ BOOST_AUTO_TEST_CASE(a_flow_ends_at_the_same_bits_with_one_or_two_threads) {
     BOOST_TEST(one.summary.rhs_evals == two.summary.rhs_evals);
     BOOST_TEST((one.x.array() == two.x.array()).all(), to_string(kind));
     BOOST_TEST(one.loss == two.loss);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(split_products_do_not_allocate_once_warm) {
+  // A flow's steps must not allocate (steps_do_not_allocate in test_bdf and test_rosenbrock,
+  // on sizes below the split): the split path keeps its partial sums and its pool.
+  ThreadSetting restore;
+  const Matrix A = random_matrix(split_rows, split_cols, 13);
+  const Vector x = Vector::Random(split_cols), r = Vector::Random(split_rows);
+  Vector ax(split_rows), atr(split_cols);
+  for (int threads : {1, 2}) {
+    set_matvec_threads(threads);
+    matvec(A, x, ax);  // warm: the pool, its workers, the partial sums
+    matvec_transpose(A, r, atr);
+    const long before = allocations.load();
+    for (int rep = 0; rep < 50; ++rep) {
+      matvec(A, x, ax);
+      matvec_transpose(A, r, atr);
+    }
+    BOOST_TEST(allocations.load() == before, "threads " << threads);
   }
 }

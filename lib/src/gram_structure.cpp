@@ -2,8 +2,8 @@
 #include <wnflow/matvec.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <vector>
 
 namespace wnflow {
 namespace {
@@ -59,7 +59,7 @@ void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix
   // computes together: each block is its own outputs, fixed by M, so the sum is the same with
   // any number of threads. At N = 10 000 this product is N M² / 2 = 31 G multiply-adds.
   const int parts = gram_block_parts(M);
-  std::vector<Eigen::Index> edge(parts + 1);
+  std::array<Eigen::Index, 9> edge{};  // parts <= 8; no allocation: steps must not allocate
   for (int k = 0; k <= parts; ++k)
     edge[k] = k == parts ? M : Eigen::Index(std::lround(double(M) * (1.0 - std::sqrt(1.0 - double(k) / parts))));
   for (Eigen::Index j = 0; j < N; j += width) {

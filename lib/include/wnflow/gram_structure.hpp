@@ -45,6 +45,6 @@ void gram_times_add(const GramStructure& g, const Vector& s, const ConstVectorRe
 void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix> lower, Vector& folded,
                       Matrix& panel);
 inline constexpr Eigen::Index gram_split_rank = 1024;
-int gram_block_parts(Eigen::Index M);
+int gram_block_parts(Eigen::Index M);  // 1 or 8
 
 }  // namespace wnflow
