@@ -37,15 +37,7 @@ Vector reference_product(const Matrix& A, const Vector& x) {
   return out;
 }
 
-Vector reference_transpose(const Matrix& A, const Vector& r) {
-  Vector out(A.cols());
-  for (Eigen::Index j = 0; j < A.cols(); ++j) {
-    long double s = 0;
-    for (Eigen::Index i = 0; i < A.rows(); ++i) s += static_cast<long double>(A(i, j)) * r[i];
-    out[j] = double(s);
-  }
-  return out;
-}
+Vector reference_transpose(const Matrix& A, const Vector& r) { return reference_product(A.transpose(), r); }
 
 // A shape above the split with a column count that no block count divides.
 constexpr Eigen::Index split_rows = 301, split_cols = 2053;
