@@ -132,8 +132,12 @@ class Pool {
 // parent's workers: it drops the parent's pool, unused and never destroyed, and makes its own.
 std::mutex pool_made;
 Pool* pool = nullptr;
+Pool* parents_pool = nullptr;  // kept reachable, so that a leak checker in the child is quiet
 
-void forget_pool_in_child() { pool = nullptr; }
+void forget_pool_in_child() {
+  parents_pool = pool;
+  pool = nullptr;
+}
 
 Pool& the_pool() {
   std::lock_guard<std::mutex> lock(pool_made);
