@@ -4,11 +4,12 @@ if (!exists("dat")) dat = 'perf_vs_n.dat'
 if (!exists("out")) out = 'time_vs_n'
 set logscale xy
 set xlabel 'N (M = N/4)'
-set ylabel 'CPU time per flow, median over cases [s]'
+set ylabel 'time per flow, median over cases [s] (CPU unless marked wall)'
 set key top left
 set grid
 set datafile missing 'nan'
-plot_it = "plot dat u 1:2 w lp lw 2 pt 7 t 'wnflow auto (integration)', \
+plot_it = "plot dat u 1:2 w lp lw 2 pt 7 t 'wnflow auto (integration, one core)', \
+  dat u 1:8 w lp lw 2 pt 6 dt 3 t 'wnflow auto, products with A on every core (wall)', \
   dat u 1:4 w lp lw 2 pt 5 t 'wnflow run (whole process)', \
   dat u 1:5 w lp lw 2 pt 9 t 'CVODE BDF, same Jacobian (solve)', \
   dat u 1:6 w lp lw 2 pt 11 t 'SciPy LSODA (solve)', \

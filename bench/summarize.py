@@ -11,7 +11,9 @@ Writes (Markdown, stdout):
   - the issue-5 targets row by row: LSODA/wnflow-run whole-process ratio (N = 150, 400),
     CVODE/best, time per rhs / GEMV floor for the best stepper in CPU and wall time
     (they differ when the products with A run on several threads, N >= 2000), auto/best.
---dat: the per-N medians as a whitespace table for gnuplot (NaN where nothing converged).
+--dat: the per-N medians as a whitespace table for gnuplot (NaN where nothing converged);
+--threads CSV...: runs with the products with A on several threads, whose wnflow:auto median
+wall time per N is the dat's last column.
 Only rows with status ok enter the medians.
 """
 import argparse
@@ -47,7 +49,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("csv", nargs="+")
     ap.add_argument("--dat")
+    ap.add_argument("--threads", nargs="+", default=[],
+                    help="bench CSVs run with the products with A on several threads: the median wall "
+                         "time of their wnflow:auto rows per N becomes the dat's 8th column")
     a = ap.parse_args()
+    threaded = defaultdict(list)
+    for path in a.threads:
+        for r in csv.DictReader(open(path)):
+            if r["solver"] == "wnflow:auto" and r["status"] == "ok":
+                threaded[int(r["N"])].append(f(r["wall_seconds"]))
     rows = []
     for path in a.csv:
         rows += list(csv.DictReader(open(path)))
@@ -126,10 +136,12 @@ def main():
               f"| {fmt(max(ac), 2) if ac else '–'} |")
     if a.dat:
         with open(a.dat, "w") as out:
-            out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, CPU seconds)\n")
+            out.write("# N auto best run_process cvode lsoda lsoda_process (medians over cases, CPU seconds)"
+                      " auto_threads (median wall seconds of the --threads runs)\n")
             for N in Ns:
                 out.write(f"{N} " + " ".join(f"{med(series[s][N]):.6g}" for s in
-                                             ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"]) + "\n")
+                                             ["auto", "best", "run", "cvode", "lsoda", "lsoda_proc"])
+                          + f" {med(threaded[N]):.6g}\n")
 
 
 if __name__ == "__main__":
