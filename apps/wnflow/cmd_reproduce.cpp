@@ -17,6 +17,7 @@
 
 #include "builtin_experiments.hpp"
 #include "commands.hpp"
+#include "version.hpp"
 #include "common.hpp"
 #include "sweep_support.hpp"
 

@@ -5,6 +5,7 @@
 #include <wnflow/errors.hpp>
 
 #include "commands.hpp"
+#include "version.hpp"
 
 namespace wnflow::app {
 std::vector<Command>& registry() {

@@ -33,9 +33,7 @@
 #include <wnflow/predict.hpp>
 #include <wnflow/weight_norm.hpp>
 
-#ifndef WNFLOW_GIT
-#define WNFLOW_GIT "unknown"
-#endif
+#include <wnflow_git_revision.hpp>  // generated at every build: WNFLOW_GIT
 
 namespace wnflow {
 
