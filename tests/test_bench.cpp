@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 #include <wnflow/bench.hpp>
+#include <wnflow/matvec.hpp>
 #include <wnflow/errors.hpp>
 
 using namespace wnflow;
@@ -57,8 +58,14 @@ BOOST_AUTO_TEST_CASE(tiny_run) {
   o.alphas = {1.0};
   o.steppers = {StepperKind::automatic, StepperKind::dopri5};
   o.timeout = 60;
+  o.matvec_threads = 1;
+  set_matvec_threads(3);
   int seen = 0;
   const BenchSummary s = run_bench(o, [&](const BenchRow&) { ++seen; });
+  // The bench's thread setting is its own: the process-wide one is left as the caller set it.
+  BOOST_TEST(matvec_threads() == 3);
+  set_matvec_threads(0);
+  BOOST_TEST(s.machine.find("split over 1 threads") != std::string::npos, s.machine);
   BOOST_REQUIRE_EQUAL(s.rows.size(), 2u);
   BOOST_TEST(seen == 2);
   for (const auto& r : s.rows) {

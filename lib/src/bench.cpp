@@ -659,8 +659,9 @@ std::string BenchSummary::report(bool with_table) const {
 
 BenchSummary run_bench(const BenchOptions& o, const std::function<void(const BenchRow&)>& on_row) {
   o.validate();
-  // Inherited by every forked row; the run peer gets it as --matvec-threads.
-  set_matvec_threads(o.matvec_threads);
+  // This thread's setting, inherited by every row forked from it, and restored on return
+  // (the process-wide one is the caller's); the run peer gets it as --matvec-threads.
+  const MatvecThreadsScope matvec_threads_here(o.matvec_threads);
   const auto start = Clock::now();
   BenchSummary out;
   out.options = o;

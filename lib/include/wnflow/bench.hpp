@@ -89,8 +89,9 @@ struct BenchOptions {
   // The files every peer reads the instance from: "npy" (NumPy's binary format, what a
   // NumPy user holds A in; read by np.load and by wnflow without a decimal parse) or "csv".
   std::string instance_format = "npy";
-  // Threads for the products with A (set_matvec_threads) in the wnflow rows and the run peer:
-  // 0 = every core. They split only A with >= 2^20 entries, and never change a result.
+  // Threads for the products with A in the wnflow rows (a MatvecThreadsScope on run_bench's
+  // thread) and the run peer: 0 = every core. They split only A with >= 2^19 entries, and
+  // never change a result.
   int matvec_threads = 0;
   PeerPaths paths;
 
