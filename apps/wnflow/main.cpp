@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <iostream>
 #include <wnflow/errors.hpp>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "commands.hpp"
 #include "version.hpp"
@@ -14,8 +17,27 @@ std::vector<Command>& registry() {
 }
 }  // namespace wnflow::app
 
+namespace {
+
+// glibc serves blocks from 128 KiB up with mmap and returns them on free, and trims the heap
+// above 128 KiB of free top: every Eigen GEMM (its packing buffers), Woodbury panel and
+// scratch vector of that size was then faulted in page by page again each time. A short
+// `wnflow run` at N = 400 took 894 page faults (the WN flow) and spent a sixth of its time in
+// the kernel; with blocks below 64 MiB kept on the heap and the heap kept, 538 (session 12,
+// docs/performance.md). A of a large instance is still mapped on its own.
+void keep_freed_memory() {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace wnflow::app;
+  keep_freed_memory();
   CLI::App app{"wnflow: gradient flows with and without weight normalization on diagonal linear networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("wnflow ") + WNFLOW_VERSION_STRING);
