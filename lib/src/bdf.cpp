@@ -156,17 +156,11 @@ bool LowRankBdf::do_step(RosenbrockSystem& sys) {
       // As in CVODE: a factorization stays in use while c is within 30% of the c it was made
       // for; the Newton iteration absorbs the difference, and refactoring costs O(n k^2).
       if (!lu_valid_ || std::abs(c / lu_c_ - 1.0) > max_c_change) {
-        // The contraction rate is unknown for a new Jacobian. A new c on the same Jacobian
-        // keeps the rate seen so far: it measures how far the frozen Jacobian is from the
-        // current one, and refactoring only removes the c mismatch, so the old rate bounds the
-        // new one. Resetting it there too (as CVODE does) forced a second Newton iteration
-        // after every step-size change: at N = 400 the WN flows took 6-11 % fewer right-hand
-        // sides and solves without it (docs/performance.md, session 12).
-        if (factors_changed_) rate_ = 1.0;
         solver_.factor(1.0 / c, !factors_changed_);
         factors_changed_ = false;
         lu_c_ = c;
         lu_valid_ = true;
+        rate_ = 1.0;  // unknown for a new matrix
         ++factorizations_;
       }
       converged = newton(sys, c, iterations);
@@ -175,7 +169,6 @@ bool LowRankBdf::do_step(RosenbrockSystem& sys) {
       current_jacobian = true;
     }
     if (!converged) {
-      rate_ = 1.0;  // the iteration failed: its rate is no guide for the next attempt
       h_ *= 0.5;
       rescale_history(0.5);
       equal_steps_ = 0;
