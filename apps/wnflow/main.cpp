@@ -22,8 +22,8 @@ namespace {
 // glibc serves blocks from 128 KiB up with mmap and returns them on free, and trims the heap
 // above 128 KiB of free top: every Eigen GEMM (its packing buffers), Woodbury panel and
 // scratch vector of that size was then faulted in page by page again each time. A short
-// `wnflow run` at N = 400 took 894 page faults (the WN flow) and spent a sixth of its time in
-// the kernel; with blocks below 64 MiB kept on the heap and the heap kept, 538 (session 12,
+// `wnflow run` at N = 400 took 896 page faults (P+ WN L = 2) and spent a sixth of its time in
+// the kernel; with blocks below 64 MiB kept on the heap and the heap kept, 535 (session 12,
 // docs/performance.md). A of a large instance is still mapped on its own.
 void keep_freed_memory() {
 #ifdef __GLIBC__
