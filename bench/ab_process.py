@@ -5,7 +5,8 @@ A short process on a shared VM varies by up to 1.5x between identical runs, and 
 speed drifts over minutes; comparing two binaries one after the other then measures the drift.
 This runs command 1, command 2, ..., command 1, command 2, ... and reports, per command, the
 least, lower-quartile and median CPU time (user + system, from the children's rusage) of its
-runs. Output goes to /dev/null; a command that exits non-zero stops the comparison.
+runs. Output goes to /dev/null; a command that cannot start or exits non-zero stops the
+comparison with one line.
 
 usage: ab_process.py [--runs 30] -- 'CMD 1' 'CMD 2' ...
 example (session 12, docs/performance.md):
@@ -38,7 +39,10 @@ def main():
     for _ in range(a.runs):
         for i, argv in enumerate(argvs):
             before = cpu_of_children()
-            done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError as e:  # not found, not executable: one line, like a failed command
+                sys.exit(f"ab_process.py: command {i + 1} could not start ({e.strerror}): {a.commands[i]}")
             if done.returncode != 0:
                 sys.exit(f"ab_process.py: command {i + 1} exited with {done.returncode}: {a.commands[i]}")
             times[i].append(cpu_of_children() - before)

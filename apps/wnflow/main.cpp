@@ -23,7 +23,7 @@ namespace {
 // above 128 KiB of free top: every Eigen GEMM (its packing buffers), Woodbury panel and
 // scratch vector of that size was then faulted in page by page again each time. A short
 // `wnflow run` at N = 400 took 896 page faults (P+ WN L = 2) and spent a sixth of its time in
-// the kernel; with blocks below 4 MiB kept on the heap and 32 MiB of free top kept, 537
+// the kernel; with blocks below 4 MiB kept on the heap and 32 MiB of free top kept, 536
 // (session 12, docs/performance.md). Larger blocks (A, the M x M matrices of a large
 // instance) are still mapped on their own: with 64 MiB, the N = 10 000 P+ flow's peak
 // memory rose from 408 to 444 MB, with 4 MiB it stayed at 408.
