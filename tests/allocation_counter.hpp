@@ -81,14 +81,14 @@ long integrate_allocations(const Flow& flow, wnflow::IntegrateOptions o, long st
 // (N = 40, M = 14, L = 3; P± takes the Woodbury path of the stiff solvers, P+ WN with rank
 // 17 > n/3 the dense one), 300 steps allocate what 100 do. Runs of 10 and 100 steps first:
 // they size the flows' scratch vectors and Gram matrix, once per flow.
-inline void check_no_allocation_per_step(const IntegrateOptions& o) {
+inline void check_no_allocation_per_step(const IntegrateOptions& o, int depth = 3) {
   for (Sign sign : {Sign::signed_, Sign::positive}) {
     const Problem p = random_instance({40, 14, 2, 3, sign});
-    const DiagonalNetwork net(p, sign, 3);
+    const DiagonalNetwork net(p, sign, depth);
     const GradientFlow gf(net, 0.2);
     const WeightNormFlow wn(net, 0.2, WeightNormRates::from_ratio(0.3, initial_radius(net, 0.2)));
     const ClassicWeightNormFlow classic(net, 0.2, 1.0);
-    BOOST_TEST_CONTEXT(to_string(o.stepper) << " " << to_string(sign)) {
+    BOOST_TEST_CONTEXT(to_string(o.stepper) << " " << to_string(sign) << " L=" << depth) {
       for (long steps : {10, 100}) {
         integrate_allocations(gf, o, steps);
         integrate_allocations(wn, o, steps);

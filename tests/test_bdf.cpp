@@ -1,7 +1,8 @@
 // The variable-order BDF stepper: against the matrix exponential on a stiff linear system with
 // a diagonal-plus-low-rank Jacobian (closed form), its error shrinking with the tolerance, its
 // dense output, flow limits against the theory (T1 dual for GF, the α_eff prediction T3 for
-// WN), auto handing stiff flows to it, and no allocation per step.
+// WN), auto handing stiff flows to it, no allocation per step, and the Newton iteration in the
+// factors' span (depth 2) taking the same steps to the same states as the full one.
 #define BOOST_TEST_MODULE bdf
 #include <algorithm>
 #include <atomic>
@@ -298,4 +299,98 @@ BOOST_AUTO_TEST_CASE(steps_do_not_allocate) {
   o.rtol = 1e-12;
   o.atol = 1e-16;
   testing::check_no_allocation_per_step(o);
+  testing::check_no_allocation_per_step(o, 2);  // the Newton iteration in the factors' span
+}
+
+namespace {
+
+// A flow as bdf sees it, counting each kind of evaluation; `span` lets the flow declare
+// f = U η (depth 2) or not, so that both Newton iterations run on the same flow.
+template <class Flow>
+struct FlowSystem final : RosenbrockSystem {
+  const Flow* flow;
+  bool span;
+  long rhs_calls = 0, coefficient_calls = 0;
+  FlowSystem(const Flow& f, bool s) : flow(&f), span(s) {}
+  void rhs(const Vector& x, Vector& dx) override {
+    ++rhs_calls;
+    flow->derivative(x, dx);
+  }
+  Eigen::Index jacobian_rank() const override { return flow->jacobian_rank(); }
+  void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) override { flow->jacobian_factors(x, D, U, V); }
+  void jacobian(const Vector& x, Matrix& J) override { flow->jacobian(x, J); }
+  bool jacobian_gram(const Vector& x, Vector& D, GramStructure& g, Matrix& U, Matrix& V) override {
+    flow->jacobian_gram(x, D, g, U, V);
+    return true;
+  }
+  bool rhs_in_factor_span() const override { return span && flow->rhs_in_factor_span(); }
+  void rhs_coefficients(const Vector& x, double a0, Vector& eta) override {
+    ++coefficient_calls;
+    flow->rhs_coefficients(x, a0, eta);
+  }
+};
+
+struct BdfRun {
+  Matrix x;  // the state at t = 0.002 t_end, 0.02 t_end and t_end, one column each
+  long steps = 0, span_iterations = 0, rhs_calls = 0, coefficient_calls = 0;
+};
+
+template <class Flow>
+BdfRun run_bdf_to(const Flow& flow, bool span, double t_end) {
+  FlowSystem<Flow> sys(flow, span);
+  LowRankBdf st(flow.dimension(), flow.jacobian_rank(), 1e-14, 1e-10);
+  st.initialize(flow.initial_state(), 0.0, 1e-3);
+  BdfRun r;
+  r.x.resize(flow.dimension(), 3);
+  const double times[] = {0.002 * t_end, 0.02 * t_end, t_end};
+  int next = 0;
+  Vector x(flow.dimension());
+  while (next < 3) {
+    BOOST_TEST_REQUIRE(st.do_step(sys));
+    ++r.steps;
+    for (; next < 3 && times[next] <= st.current_time(); ++next) {
+      st.calc_state(times[next], x);
+      r.x.col(next) = x;
+    }
+  }
+  r.span_iterations = st.span_iterations();
+  r.rhs_calls = sys.rhs_calls;
+  r.coefficient_calls = sys.coefficient_calls;
+  return r;
+}
+
+template <class Flow>
+void check_same_iteration(const Flow& flow, double t_end, const std::string& what) {
+  const BdfRun full = run_bdf_to(flow, false, t_end), span = run_bdf_to(flow, true, t_end);
+  BOOST_TEST_CONTEXT(what << ": steps " << full.steps << " / " << span.steps) {
+    // The same iterates in exact arithmetic: the same steps, and states within rounding of
+    // each other (the tolerance is 1e-10).
+    BOOST_TEST(full.span_iterations == 0);
+    BOOST_TEST(span.span_iterations > span.steps);
+    BOOST_TEST(span.coefficient_calls == span.span_iterations);
+    BOOST_TEST(span.rhs_calls <= 2);  // the first step's size only
+    BOOST_TEST(std::abs(full.steps - span.steps) <= full.steps / 50);
+    // Mid-flight too, where a wrong η would show as a different speed (at the end both sit
+    // at the same limit).
+    for (int j = 0; j < 3; ++j) BOOST_TEST(testing::relative_difference(span.x.col(j), full.x.col(j)) < 1e-8);
+    BOOST_TEST((full.x.col(0) - full.x.col(2)).norm() > 1e-2 * full.x.col(2).norm());
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(newton_in_the_factor_span_takes_the_same_steps) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    // N = 60: the Woodbury solver (rank <= n/3), which the span iteration needs.
+    const Problem p = random_instance({60, 10, 2, 5, sign});
+    const DiagonalNetwork net(p, sign, 2);
+    check_same_iteration(GradientFlow(net, 0.1), 200.0, "gf " + to_string(sign));
+    FlowOptions fo;
+    fo.kind = FlowKind::wn;
+    fo.sign = sign;
+    fo.alpha = 1.0;
+    fo.ratio = 0.05;
+    check_same_iteration(WeightNormFlow(net, 1.0, resolve_rates(fo, initial_radius(net, 1.0))), 500.0,
+                         "wn " + to_string(sign));
+  }
 }

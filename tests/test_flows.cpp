@@ -208,6 +208,45 @@ BOOST_AUTO_TEST_CASE(factored_jacobians_match_the_dense_ones) {
   }
 }
 
+// At depth 2, f(x) = U η(x) with U the factors of the Jacobian at another state x_J (bdf's
+// Newton iteration rests on it): η from rhs_coefficients against f from derivative() and U
+// written out column by column; D = 0. At depth 3 the flows do not claim the form.
+template <class Flow>
+void check_rhs_in_factor_span(const Flow& flow, const Vector& x, const Vector& x_jac, const std::string& what) {
+  const Eigen::Index n = x.size(), k = flow.jacobian_rank();
+  Matrix U(n, k), V(n, k), U_rest, V_rest;
+  Vector D(n), D2(n), f(n), eta(k);
+  GramStructure g;
+  flow.jacobian_factors(x_jac, D, U, V);
+  flow.jacobian_gram(x_jac, D2, g, U_rest, V_rest);
+  flow.derivative(x, f);
+  flow.rhs_coefficients(x, g.a(0), eta);
+  BOOST_TEST_CONTEXT(what) {
+    BOOST_TEST(flow.rhs_in_factor_span());
+    BOOST_TEST(D.cwiseAbs().maxCoeff() == 0.0);
+    BOOST_TEST(f.norm() > 0.0);
+    BOOST_TEST((U * eta - f).norm() <= 1e-13 * f.norm());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(depth_two_right_hand_sides_lie_in_the_span_of_the_factors) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = instance(sign);
+    const DiagonalNetwork net(p, sign, 2);
+    const Vector z = random_log_weights(net.n(), 5), z_jac = random_log_weights(net.n(), 9);
+    const std::string tag = to_string(sign);
+    check_rhs_in_factor_span(GradientFlow(net, 0.3, 1.3), z, z_jac, "gf " + tag);
+    Vector zphi(net.n() + 1), zphi_jac(net.n() + 1);
+    zphi << z, -0.2;
+    zphi_jac << z_jac, 0.4;
+    for (Schedule sch : {Schedule::constant_rates, Schedule::constant_ratio})
+      check_rhs_in_factor_span(WeightNormFlow(net, 0.3, {0.8, 0.05, sch}), zphi, zphi_jac, "wn " + to_string(sch) + " " + tag);
+    const DiagonalNetwork deep(p, sign, 3);
+    BOOST_TEST(!GradientFlow(deep, 0.3).rhs_in_factor_span());
+    BOOST_TEST(!WeightNormFlow(deep, 0.3, {0.8, 0.05, Schedule::constant_rates}).rhs_in_factor_span());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(initial_states_match_the_parameterizations) {
   const Problem p = instance(Sign::signed_);
   const DiagonalNetwork net(p, Sign::signed_, 3);

@@ -50,6 +50,12 @@ void GradientFlow::jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStruc
   core_.jacobian_gram({eta_, 0.0, 0.0, 0.0}, false, D, g, U, V);
 }
 
+void GradientFlow::rhs_coefficients(const ConstVectorRef& z, double a0, VectorRef eta) const {
+  core_.evaluate_residual(z);
+  // dz/dt = -eta L G (u = G at L = 2), and the Gram columns are a0 B^T A^T.
+  eta = (-eta_ * 2.0 / a0) * core_.residual_vector();
+}
+
 void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U,
                                     Eigen::Ref<Matrix> V) const {
   explicit_factors(*this, z, D, U, V);
@@ -167,6 +173,21 @@ void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, VectorRef D, Gra
   U(n, 2) = 1.0;
   V.col(2).head(n) = (h / r2) * (2.0 * s.w2.cwiseProduct(s.dz) + s.extra - 2.0 * Dlog * s.w2) -
                      (2.0 * sp.da / rates_.eta_r * Dlog) * s.w2;
+}
+
+void WeightNormFlow::rhs_coefficients(const ConstVectorRef& state, double a0, VectorRef eta) const {
+  const auto n = core_.network().n();
+  const auto M = core_.network().M();
+  core_.evaluate_residual(state.head(n));
+  const double r2 = core_.r2(), c = core_.c(), L = 2.0;
+  const detail::Speeds sp = speeds(r2);
+  // The columns of jacobian_gram: [Gram (a0 B^T A^T), a' column, L 1, e_n].
+  eta.head(M) = (-sp.a * L / a0) * core_.residual_vector();
+  eta[M] = 0.0;
+  eta[M + 1] = sp.b * c;
+  // d log φ/dt = h <w^2, dz/dt> / r^2 with <w^2, G> = <w^L, G> = c at L = 2.
+  const double h = 1.0 - sp.a / rates_.eta_r;
+  eta[M + 2] = h * (-sp.a * L * c + sp.b * L * c * r2) / r2;
 }
 
 void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,

@@ -163,6 +163,12 @@ struct HasGram<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_g
                          std::declval<Matrix&>(), std::declval<Matrix&>()))>> : std::true_type {};
 
 template <class Flow, class = void>
+struct HasFactorSpan : std::false_type {};
+template <class Flow>
+struct HasFactorSpan<Flow, std::void_t<decltype(std::declval<const Flow&>().rhs_coefficients(
+                               std::declval<const Vector&>(), 0.0, std::declval<Vector&>()))>> : std::true_type {};
+
+template <class Flow, class = void>
 struct HasLossBound : std::false_type {};
 template <class Flow>
 struct HasLossBound<Flow, std::void_t<decltype(std::declval<const Flow&>().loss_exceeds(
@@ -196,6 +202,20 @@ struct LowRankSystem final : RosenbrockSystem {
       return true;
     } else {
       return false;
+    }
+  }
+  bool rhs_in_factor_span() const override {
+    if constexpr (HasFactorSpan<Flow>::value)
+      return flow->rhs_in_factor_span();
+    else
+      return false;
+  }
+  // One evaluation of the residual (a GEMV): counted as a right-hand side, which it replaces.
+  void rhs_coefficients(const Vector& x, double a0, Vector& eta) override {
+    if constexpr (HasFactorSpan<Flow>::value) {
+      ++*rhs_evals;
+      flow->rhs_coefficients(x, a0, eta);
+      if (!detail::all_finite(eta)) throw NonFiniteDerivative{};
     }
   }
 };

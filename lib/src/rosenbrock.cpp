@@ -85,6 +85,7 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
   if (rank() != k_) throw std::logic_error("LowRankSolver: the factors do not have the declared rank");
   const double dmax = D.maxCoeff(), dmin = D.minCoeff();
   const double dmid = dmin == dmax ? dmax : 0.5 * (dmin + dmax);
+  span_ready_ = dmax == 0.0 && dmin == 0.0;
   if (dmax == dmin || dmax - dmin <= diagonal_tolerance * std::abs(sigma - dmid)) {
     // Δ = (σ − d) I: V^T Δ^{-1} U = V^T U / (σ − d). Measured at N = 400 (M = 100), the
     // product was 5M of the 5.2M instructions of a factorization of the L = 2 gradient flow.
@@ -163,6 +164,7 @@ void LowRankSolver::capacitance_product() {
 
 void LowRankSolver::apply_vt(const Vector& x, Vector& t) {
   const Eigen::Index m = gram.rank();
+  t.resize(rank());
   if (gram_mode()) gram_transpose_times(gram, gram.b, x, fold_, t.head(m));
   if (U.cols() > 0) t.tail(U.cols()).noalias() = V.transpose() * x;
 }
@@ -181,24 +183,38 @@ double LowRankSolver::residual(const Vector& b, const Vector& x) {
 void LowRankSolver::apply_inverse(const Vector& b, Vector& x) {
   y_ = b.cwiseQuotient(delta_);
   apply_vt(y_, t_);
-  if (use_llt_) {
-    // [S B; R E] [s1; s2] = [t1; t2]: y = S^{-1} t1, s2 = F^{-1} (t2 − R y), s1 = y − Z s2.
-    const Eigen::Index m = gram.rank(), e = U.cols();
-    s_.head(m) = cap_llt_.solve(t_.head(m));
-    if (e > 0) {
-      s_.tail(e) = t_.tail(e);
-      s_.tail(e).noalias() -= cap_.bottomLeftCorner(e, m) * s_.head(m);
-      se_ = F_lu_.solve(s_.tail(e));
-      s_.tail(e) = se_;
-      s_.head(m).noalias() -= Z_ * s_.tail(e);
-    }
-  } else {
-    s_ = cap_lu_.solve(t_);
-  }
+  capacitance_solve(t_, s_);
   x = y_;
   if (U.cols() > 0) x.noalias() += W_ * s_.tail(U.cols());
   // W s on the Gram columns: (a/δ) ⊙ A^T s, per copy.
   if (gram_mode()) gram_times_add(gram, ad_, s_.head(gram.rank()), atS_, x);
+}
+
+void LowRankSolver::capacitance_solve(const Vector& t, Vector& s) {
+  if (use_llt_) {
+    // [S B; R E] [s1; s2] = [t1; t2]: y = S^{-1} t1, s2 = F^{-1} (t2 − R y), s1 = y − Z s2.
+    const Eigen::Index m = gram.rank(), e = U.cols();
+    s.resize(t.size());
+    s.head(m) = cap_llt_.solve(t.head(m));
+    if (e > 0) {
+      s.tail(e) = t.tail(e);
+      s.tail(e).noalias() -= cap_.bottomLeftCorner(e, m) * s.head(m);
+      se_ = F_lu_.solve(s.tail(e));
+      s.tail(e) = se_;
+      s.head(m).noalias() -= Z_ * s.tail(e);
+    }
+  } else {
+    s = cap_lu_.solve(t);
+  }
+}
+
+void LowRankSolver::apply_u(const Vector& s, Vector& x) {
+  x.resize(n_);
+  if (U.cols() > 0)
+    x.noalias() = U * s.tail(U.cols());
+  else
+    x.setZero();
+  if (gram_mode()) gram_times_add(gram, gram.a, s.head(gram.rank()), atS_, x);
 }
 
 bool LowRankSolver::woodbury_solve(const Vector& b, Vector& x) {

@@ -42,6 +42,10 @@ class LowRankBdf {
   int order() const { return order_; }
   long factorizations() const { return factorizations_; }
   const LowRankSolver& solver() const { return solver_; }
+  // Newton on the coefficients of f in the factors' span, where the system has that form
+  // (RosenbrockSystem::rhs_in_factor_span). Off: the iteration of every other system.
+  bool use_factor_span = true;
+  long span_iterations() const { return span_iterations_; }
 
  private:
   // Re-express the difference table for a step size scaled by `factor` (same order).
@@ -50,11 +54,18 @@ class LowRankBdf {
   void refresh_jacobian(RosenbrockSystem& sys, const Vector& at);
   // Simplified Newton for the corrector; true when it converged. Fills xnew_, d_.
   bool newton(RosenbrockSystem& sys, double c, int& iterations);
+  // The same iteration when f = U η (bdf.cpp): two products with A an iteration, not four.
+  bool newton_in_span(RosenbrockSystem& sys, double c, int& iterations);
+  // The convergence test shared by both: false to stop (diverging or too slow), and
+  // `converged` set when the correction dy_ is below the Newton tolerance.
+  bool newton_continues(double dy_norm, double& dy_norm_old, int k, bool& converged);
 
   double atol_, rtol_;
   LowRankSolver solver_;
   Matrix Dt_, Dtmp_;  // the difference table, one column per difference (n x (max_order + 3))
   Vector x_, xnew_, xpred_, psi_, d_, f_, rhs_, dy_, scale_, err_;
+  Vector eta_, tk_, sk_, dsk_;  // k-vectors of newton_in_span
+  long span_iterations_ = 0;
   Eigen::Matrix<double, max_order + 1, max_order + 1> R_, U_, RU_;
   std::array<double, max_order + 1> gamma_{}, alpha_{}, error_const_{};
   double t_ = 0.0, t_old_ = 0.0, h_ = 0.0, h_bound_ = 0.0;

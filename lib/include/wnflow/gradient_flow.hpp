@@ -28,6 +28,11 @@ class GradientFlow {
   Eigen::Index jacobian_rank() const;
   void jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
   void jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
+  // At depth 2, D = 0 and dz/dt = U η for the factors U of any Jacobian (their Gram columns
+  // a0 B^T A^T, a0 = -4 eta): η = (-2 eta / a0) e, from the residual alone (one GEMV). bdf's
+  // Newton iteration then works on η (bdf.hpp).
+  bool rhs_in_factor_span() const { return network().depth() == 2; }
+  void rhs_coefficients(const ConstVectorRef& z, double a0, VectorRef eta) const;
 
   // Read-outs of a state.
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }

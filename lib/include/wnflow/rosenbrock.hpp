@@ -38,6 +38,13 @@ class RosenbrockSystem {
                              Matrix& /*V*/) {
     return false;
   }
+  // Optional: f itself lies in the span of the factors. True when, for every Jacobian the
+  // system hands over by jacobian_gram, D = 0 and f(x) = U η(x) at every x, with U the full
+  // n x k factor (the Gram columns first); then rhs_coefficients(x, a0, η) computes η, given
+  // a0 = g.a(0), the Gram scaling of the Jacobian in use. The depth-2 flows in log
+  // coordinates have this form; bdf then runs its Newton iteration on η (LowRankBdf).
+  virtual bool rhs_in_factor_span() const { return false; }
+  virtual void rhs_coefficients(const Vector& /*x*/, double /*a0*/, Vector& /*eta*/) {}
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
@@ -67,6 +74,16 @@ class LowRankSolver {
   void factor(double sigma, bool same_factors = false);
   void solve(const Vector& b, Vector& x);
 
+  // The pieces of the Woodbury solve, for a caller that keeps vectors as x0 + U s (LowRankBdf's
+  // Newton iteration when f lies in the span of U). Valid after factor() when
+  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I.
+  bool factor_span_ready() const { return !use_dense_ && !dense_ && span_ready_; }
+  Eigen::Index rank() const { return U.cols() + gram.rank(); }
+  double gram_scale() const { return gram_mode() ? gram.a(0) : 0.0; }
+  void apply_vt(const Vector& x, Vector& t);             // t = V^T x (all k columns)
+  void apply_u(const Vector& s, Vector& x);              // x = U s (all k columns)
+  void capacitance_solve(const Vector& t, Vector& s);    // s = C^{-1} t
+
   long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
   long cholesky_factorizations = 0;  // of the Woodbury ones, those by Cholesky of the Gram block
   // A D whose spread is at most diagonal_tolerance |σ − d̄| (d̄ its midrange) is factored as
@@ -80,8 +97,6 @@ class LowRankSolver {
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
   void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
   bool gram_mode() const { return gram.present(); }
-  Eigen::Index rank() const { return U.cols() + gram.rank(); }
-  void apply_vt(const Vector& x, Vector& t);         // t = V^T x (all k columns)
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 
@@ -89,6 +104,7 @@ class LowRankSolver {
   bool dense_;          // k > n/3: dense from the start
   bool use_dense_ = false;  // the current factorization is dense
   bool verified_ = false;   // a solve with the current factorization passed the residual check
+  bool span_ready_ = false;  // the current factorization has D = 0 (see factor_span_ready())
   double sigma_ = 0.0;
   Vector delta_, y_, r_, dx_, vx_, t_, s_;
   Vector ad_, bd_, fold_, atS_;  // Gram form: a/δ and b a/δ over its rows, two N-vectors of scratch

@@ -59,6 +59,11 @@ class WeightNormFlow {
   Eigen::Index jacobian_rank() const;
   void jacobian_gram(const ConstVectorRef& state, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
   void jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
+  // At depth 2, D = 0 and ds/dt = U η for the factors of any Jacobian: the Gram columns (scaled
+  // a0 = -4 a(r_J^2)) carry -a L G, the column L 1 carries b L c, the column e_n the log φ
+  // rate, the a' column nothing. η from the residual alone (one GEMV); see bdf.hpp.
+  bool rhs_in_factor_span() const { return network().depth() == 2; }
+  void rhs_coefficients(const ConstVectorRef& state, double a0, VectorRef eta) const;
 
   auto log_weights(const ConstVectorRef& state) const { return state.head(core_.network().n()); }
   Vector weights(const ConstVectorRef& state) const { return log_weights(state).array().exp(); }

@@ -82,6 +82,23 @@ class LogWeightCore {
 
   double r2() const { return ws_->r2; }
 
+  // Depth 2 only: w, w^L, x and the residual e at z (one GEMV, no A^T e), with r^2 and
+  // c = <w^L, G> = <A B w^L, e> = <e + y, e>. What the stiff steppers need when f lies in the
+  // span of the Jacobian's factors: f = -a L G + b L c 1 with G = B^T A^T e, and the factors'
+  // Gram columns are a0 B^T A^T (the signs of B folded into their scaling).
+  void evaluate_residual(const ConstVectorRef& z) const {
+    auto& s = *ws_;
+    s.w = z.array().exp();
+    power(z, s.w, net_->depth(), s.p);
+    net_->combine(s.p, s.x);
+    net_->residual(s.x, s.e);
+    s.r2 = s.w.squaredNorm();
+    s.c = (s.e + net_->problem().y).dot(s.e);
+    s.z_eval = z;  // loss() and loss_exceeds() use only w^L, x and e of z_eval
+  }
+  const Vector& residual_vector() const { return ws_->e; }
+  double c() const { return ws_->c; }
+
   // dz = -a L u + b L c 1, after evaluate().
   void derivative(const Speeds& sp, VectorRef dz) const {
     const double L = net_->depth();
