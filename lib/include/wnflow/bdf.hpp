@@ -16,6 +16,10 @@
 // comparing the error estimates of orders k−1, k, k+1 after k+1 steps of equal size. The error
 // norm is the weighted RMS norm with weights atol + rtol |x|, as in LSODA and CVODE, so a
 // tolerance means the same thing here as for the peers.
+//
+// Where the system's right-hand side lies in the span of its factors (f = U η, D = 0: the
+// depth-2 flows), the Newton iteration runs on the k-vector η (bdf.cpp, newton_in_span):
+// two products with A an iteration instead of a right-hand side plus a Woodbury solve (four).
 #include <array>
 #include <wnflow/rosenbrock.hpp>
 
