@@ -76,8 +76,9 @@ class LowRankSolver {
 
   // The pieces of the Woodbury solve, for a caller that keeps vectors as x0 + U s (LowRankBdf's
   // Newton iteration when f lies in the span of U). Valid after factor() when
-  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I.
-  bool factor_span_ready() const { return !use_dense_ && !dense_ && span_ready_; }
+  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I, and the Gram form
+  // (whose scaling gram_scale() the system's η refers to).
+  bool factor_span_ready() const { return !use_dense_ && !dense_ && span_ready_ && gram_mode(); }
   Eigen::Index rank() const { return U.cols() + gram.rank(); }
   double gram_scale() const { return gram_mode() ? gram.a(0) : 0.0; }
   void apply_vt(const Vector& x, Vector& t);             // t = V^T x (all k columns)
