@@ -65,7 +65,7 @@ class AdamsPece {
   std::array<double, max_nodes> nodes_{};
   int nodes_count_ = 0;
   std::array<double, max_nodes + 1> w_{}, pi_{}, e_{}, e_unit_{};  // see coefficients()
-  Vector x_, xnew_, xpred_, fp_, f_, d_, scale_, tmp_;
+  Vector x_, xnew_, xpred_, fp_, f_, d_, scale_;
   Eigen::Matrix<double, Eigen::Dynamic, 2> pred_sum_;  // Σ W_i D_i (predictor) and Σ π_i D_i (extrapolated f)
   double t_ = 0.0, t_old_ = 0.0, h_ = 0.0, h_used_ = 0.0, scale_step_ = 1.0, h_bound_ = 0.0, stiffness_ = 0.0;
   int order_ = 1, dense_order_ = 0, steps_at_order_ = 0, failures_ = 0;
