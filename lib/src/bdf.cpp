@@ -98,44 +98,46 @@ void LowRankBdf::rescale_history(double factor) {
   Dt_.leftCols(k) = Dtmp_.leftCols(k);
 }
 
-bool LowRankBdf::newton_continues(double dy_norm, double& dy_norm_old, int k, bool& converged) {
-  converged = false;
-  if (!std::isfinite(dy_norm)) return false;
-  const double rate = dy_norm_old > 0.0 ? dy_norm / dy_norm_old : -1.0;
-  // Diverging, or too slow to converge in the iterations left.
-  if (rate >= 0.0 && (rate >= 1.0 || std::pow(rate, newton_max_iter - k) / (1.0 - rate) * dy_norm > newton_tol))
-    return false;
-  // The contraction rate of the first iteration is not observable; as in CVODE, the rate
-  // seen with the same factorization on earlier steps stands in for it, so a good
-  // predictor is accepted after one iteration.
-  if (rate >= 0.0) rate_ = std::max(0.3 * rate_, rate);
-  const double r = rate >= 0.0 ? rate : rate_;
-  converged = dy_norm == 0.0 || (r < 1.0 && r / (1.0 - r) * dy_norm < newton_tol);
-  dy_norm_old = dy_norm;
-  return true;
-}
-
-bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
-  if (use_factor_span && solver_.factor_span_ready() && sys.rhs_in_factor_span())
-    return newton_in_span(sys, c, iterations);
+template <class Correction>
+bool LowRankBdf::iterate(Correction correction, int& iterations) {
   d_.setZero();
   xnew_ = xpred_;
   double dy_norm_old = -1.0;
   for (int k = 0; k < newton_max_iter; ++k) {
     iterations = k + 1;
-    sys.rhs(xnew_, f_);
-    rhs_ = c * f_ - psi_ - d_;
-    // The factored matrix is (1/c') I − J for the c' of the last factorization, which may be
-    // older than this step's c (a rejected step keeps it): I − c' J = c' ((1/c') I − J).
-    solver_.solve(rhs_, dy_);
-    dy_ /= lu_c_;
-    bool converged = false;
-    if (!newton_continues(rms(dy_, scale_), dy_norm_old, k, converged)) return false;
+    correction(k);
+    const double dy_norm = rms(dy_, scale_);
+    if (!std::isfinite(dy_norm)) return false;
+    const double rate = dy_norm_old > 0.0 ? dy_norm / dy_norm_old : -1.0;
+    // Diverging, or too slow to converge in the iterations left.
+    if (rate >= 0.0 && (rate >= 1.0 || std::pow(rate, newton_max_iter - k) / (1.0 - rate) * dy_norm > newton_tol))
+      return false;
     xnew_ += dy_;
     d_ += dy_;
-    if (converged) return true;
+    // The contraction rate of the first iteration is not observable; as in CVODE, the rate
+    // seen with the same factorization on earlier steps stands in for it, so a good
+    // predictor is accepted after one iteration.
+    if (rate >= 0.0) rate_ = std::max(0.3 * rate_, rate);
+    const double r = rate >= 0.0 ? rate : rate_;
+    if (dy_norm == 0.0 || (r < 1.0 && r / (1.0 - r) * dy_norm < newton_tol)) return true;
+    dy_norm_old = dy_norm;
   }
   return false;
+}
+
+bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
+  if (use_factor_span && solver_.factor_span_ready() && sys.rhs_in_factor_span())
+    return newton_in_span(sys, c, iterations);
+  return iterate(
+      [&](int) {
+        sys.rhs(xnew_, f_);
+        rhs_ = c * f_ - psi_ - d_;
+        // The factored matrix is (1/c') I − J for the c' of the last factorization, which may
+        // be older than this step's c (a rejected step keeps it): I − c' J = c' ((1/c') I − J).
+        solver_.solve(rhs_, dy_);
+        dy_ /= lu_c_;
+      },
+      iterations);
 }
 
 // The corrector equation is x = xpred − ψ + c f(x), and with f = U η(x) and the factored
@@ -148,36 +150,27 @@ bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
 // Woodbury solve (two more). C only steers the iteration: its fixed point is the corrector's
 // solution whatever the rounding in C.
 bool LowRankBdf::newton_in_span(RosenbrockSystem& sys, double c, int& iterations) {
-  const Eigen::Index k = solver_.rank();
   const double a0 = solver_.gram_scale();
-  eta_.resize(k);
-  d_.setZero();
-  xnew_ = xpred_;
-  double dy_norm_old = -1.0;
-  for (int j = 0; j < newton_max_iter; ++j) {
-    iterations = j + 1;
-    ++span_iterations_;
-    sys.rhs_coefficients(xnew_, a0, eta_);
-    if (j == 0) {
-      solver_.apply_vt(psi_, tk_);
-      tk_ = c * eta_ - lu_c_ * tk_;
-      solver_.capacitance_solve(tk_, sk_);
-      solver_.apply_u(sk_, dy_);
-      dy_ -= psi_;
-    } else {
-      tk_ = sk_ - c * eta_;
-      solver_.capacitance_solve(tk_, dsk_);
-      sk_ -= dsk_;
-      solver_.apply_u(dsk_, dy_);
-      dy_ = -dy_;
-    }
-    bool converged = false;
-    if (!newton_continues(rms(dy_, scale_), dy_norm_old, j, converged)) return false;
-    xnew_ += dy_;
-    d_ += dy_;
-    if (converged) return true;
-  }
-  return false;
+  eta_.resize(solver_.rank());
+  return iterate(
+      [&](int j) {
+        ++span_iterations_;
+        sys.rhs_coefficients(xnew_, a0, eta_);
+        if (j == 0) {
+          solver_.apply_vt(psi_, tk_);
+          tk_ = c * eta_ - lu_c_ * tk_;
+          solver_.capacitance_solve(tk_, sk_);
+          solver_.apply_u(sk_, dy_);
+          dy_ -= psi_;
+        } else {
+          tk_ = sk_ - c * eta_;
+          solver_.capacitance_solve(tk_, dsk_);
+          sk_ -= dsk_;
+          solver_.apply_u(dsk_, dy_);
+          dy_ = -dy_;
+        }
+      },
+      iterations);
 }
 
 bool LowRankBdf::do_step(RosenbrockSystem& sys) {

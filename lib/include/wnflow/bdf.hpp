@@ -60,9 +60,11 @@ class LowRankBdf {
   bool newton(RosenbrockSystem& sys, double c, int& iterations);
   // The same iteration when f = U η (bdf.cpp): two products with A an iteration, not four.
   bool newton_in_span(RosenbrockSystem& sys, double c, int& iterations);
-  // The convergence test shared by both: false to stop (diverging or too slow), and
-  // `converged` set when the correction dy_ is below the Newton tolerance.
-  bool newton_continues(double dy_norm, double& dy_norm_old, int k, bool& converged);
+  // The loop both share, from xpred_: correction(j) puts iteration j's correction into dy_;
+  // it stops when the correction is below the Newton tolerance (true) or the iteration
+  // diverges or is too slow (false). Fills xnew_, d_.
+  template <class Correction>
+  bool iterate(Correction correction, int& iterations);
 
   double atol_, rtol_;
   LowRankSolver solver_;

@@ -63,10 +63,7 @@ class LogWeightCore {
   void evaluate(const ConstVectorRef& z) const {
     auto& s = *ws_;
     const int L = net_->depth();
-    s.w = z.array().exp();
-    power(z, s.w, L, s.p);
-    net_->combine(s.p, s.x);
-    net_->residual(s.x, s.e);
+    residual_at(z, s.w);
     net_->gradient(s.e, s.g);
     net_->lift(s.g, s.G);
     switch (L) {
@@ -88,10 +85,7 @@ class LogWeightCore {
   // Gram columns are a0 B^T A^T (the signs of B folded into their scaling).
   void evaluate_residual(const ConstVectorRef& z) const {
     auto& s = *ws_;
-    s.w = z.array().exp();
-    power(z, s.w, net_->depth(), s.p);
-    net_->combine(s.p, s.x);
-    net_->residual(s.x, s.e);
+    residual_at(z, s.w);
     s.r2 = s.w.squaredNorm();
     s.c = (s.e + net_->problem().y).dot(s.e);
     s.z_eval = z;  // loss() and loss_exceeds() use only w^L, x and e of z_eval
@@ -228,10 +222,7 @@ class LogWeightCore {
       return 0.5 * s.e.squaredNorm();
     }
     forget_evaluation();  // p, x and e are overwritten
-    s.w_loss = z.array().exp();
-    power(z, s.w_loss, net_->depth(), s.p);
-    net_->combine(s.p, s.x);
-    net_->residual(s.x, s.e);
+    residual_at(z, s.w_loss);
     s.floor_loss = net_->loss_floor(s.p);
     s.z_loss = z;
     return 0.5 * s.e.squaredNorm();
@@ -244,6 +235,16 @@ class LogWeightCore {
   static bool same_state(const ConstVectorRef& z, const Vector& kept) {
     return z.size() == kept.size() && kept.size() > 0 && !std::isnan(kept(0)) &&
            std::memcmp(z.data(), kept.data(), sizeof(double) * static_cast<std::size_t>(z.size())) == 0;
+  }
+
+  // exp(z) into w, then w^L, x and the residual e into the workspace (one GEMV): the common
+  // part of evaluate(), evaluate_residual() and loss().
+  void residual_at(const ConstVectorRef& z, Vector& w) const {
+    auto& s = *ws_;
+    w = z.array().exp();
+    power(z, w, net_->depth(), s.p);
+    net_->combine(s.p, s.x);
+    net_->residual(s.x, s.e);
   }
 
   void forget_evaluation() const {
