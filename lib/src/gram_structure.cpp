@@ -43,16 +43,18 @@ void gram_times_add(const GramStructure& g, const Vector& s, const ConstVectorRe
 
 int gram_block_parts(Eigen::Index M) { return M < gram_split_rank ? 1 : 8; }
 
+Eigen::Index gram_panel_width(Eigen::Index M) {
+  return std::clamp<Eigen::Index>((Eigen::Index(1) << 17) / std::max<Eigen::Index>(M, 1), 64, 128);
+}
+
 void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix> lower, Vector& folded,
                       Matrix& panel) {
   const Matrix& A = *g.A;
   const Eigen::Index N = A.cols(), M = A.rows();
   folded = d.head(N);
   if (g.copies == 2) folded += d.tail(N);
-  // Panels of about 1 MiB of A, so that no second A-sized matrix is made. At N = 2000 (P+ GF
-  // L = 3, 9 factorizations) a run took the same time as with the whole A diag(d) at once.
-  const Eigen::Index width = std::max<Eigen::Index>(64, (Eigen::Index(1) << 17) / std::max<Eigen::Index>(M, 1));
-  panel.resize(M, std::min(width, N));  // allocates once
+  const Eigen::Index width = std::min(gram_panel_width(M), N);
+  panel.resize(M, width);  // allocates once
   lower.triangularView<Eigen::Lower>().setZero();
   // From gram_split_rank on, each panel's update is split by blocks of columns of the
   // triangle, of equal area (column c_k = M (1 − sqrt(1 − k/parts))), that the matvec pool

@@ -28,8 +28,9 @@ constexpr std::string_view magic("\x93NUMPY", 6);
 constexpr std::size_t max_header_bytes = std::size_t(1) << 16;
 // A stream (FIFO) has no size to check the shape against before allocating: cap it.
 constexpr std::uint64_t max_stream_data_bytes = std::uint64_t(1) << 30;
-// Converted a slab at a time, so that a C-order or non-float64 array needs no second copy.
-constexpr std::size_t slab_bytes = std::size_t(1) << 20;
+// Converted a slab at a time, so that a C-order or non-float64 array needs no second copy; a
+// small slab is reused while in cache, and its pages are faulted in once (see gram_panel_width).
+constexpr std::size_t slab_bytes = std::size_t(1) << 16;
 
 // Bytes from a file or from memory, read front to back.
 class Source {

@@ -2,6 +2,7 @@
 #include <limits>
 #include <wnflow/detail/finite.hpp>
 #include <wnflow/errors.hpp>
+#include <wnflow/gram_structure.hpp>
 #include <wnflow/problem.hpp>
 
 namespace wnflow {
@@ -41,7 +42,10 @@ Eigen::LLT<Eigen::MatrixXd> row_gram_factor(const Eigen::MatrixXd& A) {
     throw RankDeficientError("A has " + std::to_string(A.rows()) + " rows but only " + std::to_string(A.cols()) +
                              " columns: A must have full row rank (M <= N)");
   Eigen::MatrixXd aat = Eigen::MatrixXd::Zero(A.rows(), A.rows());
-  aat.selfadjointView<Eigen::Lower>().rankUpdate(A);  // the lower triangle LLT reads: half the product
+  // The lower triangle LLT reads (half the product), panel by panel: see gram_panel_width.
+  const Eigen::Index width = gram_panel_width(A.rows());
+  for (Eigen::Index j = 0; j < A.cols(); j += width)
+    aat.selfadjointView<Eigen::Lower>().rankUpdate(A.middleCols(j, std::min(width, A.cols() - j)));
   Eigen::LLT<Eigen::MatrixXd> llt(aat);
   // Rounding turns an exact rank deficiency (a repeated or dependent row of a random A) into a
   // pivot of either sign and of order eps |A A^T| (measured: |pivot| <= 4e-15 max diag for
