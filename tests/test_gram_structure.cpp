@@ -58,6 +58,17 @@ BOOST_AUTO_TEST_CASE(the_split_depends_on_the_rank_alone) {
   BOOST_TEST(gram_block_parts(5000) == 8);
 }
 
+// Panels of 64 to 128 columns; up to M = 128 a panel's packing buffers (at most a panel's
+// width times M doubles each) fit Eigen's stack allocation limit, the reason for the width.
+BOOST_AUTO_TEST_CASE(panels_are_64_to_128_columns_and_fit_the_stack_at_small_rank) {
+  for (Eigen::Index M : {1, 37, 100, 128, 129, 500, 1024, 5000}) {
+    const Eigen::Index w = gram_panel_width(M);
+    BOOST_TEST(w >= 64);
+    BOOST_TEST(w <= 128);
+    if (M <= 128) BOOST_TEST(std::size_t(w * M) * sizeof(double) <= std::size_t(EIGEN_STACK_ALLOCATION_LIMIT));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_block_is_a_diag_d_a_transpose_below_and_above_the_split) {
   for (Eigen::Index M : {Eigen::Index(37), gram_split_rank + 77}) {
     const Eigen::Index N = M + 211;

@@ -221,6 +221,12 @@ BOOST_AUTO_TEST_CASE(row_gram_factor_is_the_cholesky_of_a_at_and_the_rank_check)
   const Eigen::MatrixXd L = llt.matrixL();
   const Eigen::MatrixXd aat = p.A * p.A.transpose();  // the full product, not a triangle
   BOOST_TEST((L * L.transpose() - aat).norm() <= 1e-14 * aat.norm());
+  // A A^T is summed panel by panel (gram_panel_width columns): three panels here.
+  spec.N = 300;
+  const Problem wide = random_instance(spec);
+  const Eigen::MatrixXd Lw = row_gram_factor(wide.A).matrixL();
+  const Eigen::MatrixXd aat_wide = wide.A * wide.A.transpose();
+  BOOST_TEST((Lw * Lw.transpose() - aat_wide).norm() <= 1e-14 * aat_wide.norm());
 
   Eigen::MatrixXd dependent;
   // Rank 19 in exact arithmetic; in floating point the pivot is rounding noise of either sign.
