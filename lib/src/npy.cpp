@@ -29,7 +29,7 @@ constexpr std::size_t max_header_bytes = std::size_t(1) << 16;
 // A stream (FIFO) has no size to check the shape against before allocating: cap it.
 constexpr std::uint64_t max_stream_data_bytes = std::uint64_t(1) << 30;
 // Converted a slab at a time, so that a C-order or non-float64 array needs no second copy; a
-// small slab is reused while in cache, and its pages are faulted in once (see gram_panel_width).
+// small slab is reused while in cache, and a process faults in fewer fresh pages for it.
 constexpr std::size_t slab_bytes = std::size_t(1) << 16;
 
 // Bytes from a file or from memory, read front to back.

@@ -47,10 +47,11 @@ void gram_block_lower(const GramStructure& g, const Vector& d, Eigen::Ref<Matrix
 inline constexpr Eigen::Index gram_split_rank = 1024;
 int gram_block_parts(Eigen::Index M);  // 1 or 8
 
-// Columns of A per panel of A diag(d) A^T (64 to 128). A panel of 128 columns keeps Eigen's
-// packing buffers of its GEMM within EIGEN_STACK_ALLOCATION_LIMIT (128 KiB) at M <= 128, so
-// they live on the stack, whose pages are touched once per process instead of being fresh
-// heap pages: at 2.2 µs a page fault on this VM, a short run at N = 400 took 480 faults, 1 ms.
+// Columns of A per panel of A diag(d) A^T (64 to 128): no second A-sized matrix is made, and
+// at M <= 128 Eigen's packing buffers for the panel's GEMM fit EIGEN_STACK_ALLOCATION_LIMIT
+// (128 KiB), so they live on the stack, whose pages are touched once per process, instead of
+// on fresh heap pages. A first touch costs about 2 µs on the bench's VM: `wnflow run` of P+ GF
+// L = 3 at N = 400 took 476 page faults with 1 MiB panels, 403 with these (docs/performance.md).
 Eigen::Index gram_panel_width(Eigen::Index M);
 
 }  // namespace wnflow
