@@ -359,7 +359,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  std::fflush(nullptr);
   // posix_spawn, not fork: a forked child starts on a copy of the bench's page tables and
   // tears it down at exec, in its own CPU time. From a 6 MB bench that was 0.1–0.25 ms of a
   // 7 ms `wnflow run` (least and lower quartile of 50 interleaved runs), harness cost charged

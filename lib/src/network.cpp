@@ -55,12 +55,16 @@ bool power_by_products(const ConstVectorRef& w, int L, Vector& p) {
   }
 }
 
-Vector DiagonalNetwork::x_of_w(const ConstVectorRef& w) const {
-  Vector x(N());
+Vector DiagonalNetwork::p_of_w(const ConstVectorRef& w) const {
   // As the flows' own w^L (pow cost 23K instructions per observation at n = 800).
   Vector p;
   if (!power_by_products(w, depth_, p)) p = w.array().pow(depth_);
-  combine(p, x);
+  return p;
+}
+
+Vector DiagonalNetwork::x_of_w(const ConstVectorRef& w) const {
+  Vector x(N());
+  combine(p_of_w(w), x);
   return x;
 }
 

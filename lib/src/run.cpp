@@ -202,9 +202,7 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
   out.invariant_residual = 0.0;
   for (double v : {out.max_sphere, out.max_v_norm, out.max_mirror})
     if (!std::isnan(v)) out.invariant_residual = std::max(out.invariant_residual, v);
-  Vector p;  // w^L: products where they serve (pow costs ~30 µs at N = 400)
-  if (!power_by_products(out.w, L, p)) p = out.w.array().pow(L);
-  out.loss_floor = net.loss_floor(p);
+  out.loss_floor = net.loss_floor(net.p_of_w(out.w));
   out.converged = out.summary.converged() ||
                   (out.usable() && out.loss <= std::max(io.loss_tol, out.loss_floor));
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -44,6 +44,7 @@ class DiagonalNetwork {
 
   // Convenience: x from w (allocates).
   Vector x_of_w(const ConstVectorRef& w) const;
+  Vector p_of_w(const ConstVectorRef& w) const;  // p = w^L (by products for L = 2, 3, 4)
 
  private:
   const Problem* problem_;
