@@ -8,7 +8,8 @@ usage: summarize.py bench.csv [more.csv ...] --dat perf_vs_n.dat > summary.md
 Writes (Markdown, stdout):
   - per N: the median over cases of the time per flow for wnflow auto, the best wnflow
     stepper, `wnflow run` (whole process), CVODE (solve) and SciPy LSODA (solve, process);
-  - the issue-5 targets row by row: LSODA/wnflow-run whole-process ratio (N = 150, 400),
+  - the issue-5 targets row by row: LSODA/wnflow-run whole-process ratio (N = 150, 400) and,
+    with --repeats > 1, how far LSODA's process CPU moved between its repeats,
     CVODE/best, time per rhs / GEMV floor for the best stepper in CPU and wall time
     (they differ when the products with A run on several threads, N >= 2000), auto/best.
 --dat: the per-N medians as a whitespace table for gnuplot (NaN where nothing converged);
@@ -101,7 +102,10 @@ def main():
              "floor": f(best["ratio_to_floor"]) if best else math.nan,
              "wall_floor": f(best.get("wall_ratio_to_floor", "nan")) if best else math.nan,
              "acc": f(best["accuracy"]) if best else math.nan,
-             "auto_status": c.get("wnflow:auto", {}).get("status", "–")}
+             "auto_status": c.get("wnflow:auto", {}).get("status", "–"),
+             # LSODA's slowest over its least repeat (--repeats > 1; CSVs before session 15 lack it)
+             "lsoda_spread": f(ok["scipy:LSODA"].get("process_cpu_max_seconds", "nan")) / cpu(ok["scipy:LSODA"], True)
+             if "scipy:LSODA" in ok else math.nan}
         targets.append(t)
     print("Medians over the cases where that solver converged (CPU seconds).\n")
     print("| N | cases | wnflow auto | best stepper | `wnflow run` (process) | CVODE | SciPy LSODA (solve) | SciPy LSODA (process) |")
@@ -121,8 +125,8 @@ def main():
               f"{fmt(t['cvode_best'])} | {fmt(t['floor'])} ({fmt(t['wall_floor'])}) | {fmt(t['acc'], 2)} |")
     print("\nThe issue-5 targets per N (ranges over the cases where both sides converged).\n")
     print("| N | LSODA/`run` process CPU: range, median, cases ≥ 25× / ≥ 50× | LSODA solve_ivp call / `run` process: range, median "
-          "| CVODE/best | auto/best, worst | accuracy of the best, worst |")
-    print("|---|---|---|---|---|---|")
+          "| LSODA's process, slowest ÷ least repeat: median, largest | CVODE/best | auto/best, worst | accuracy of the best, worst |")
+    print("|---|---|---|---|---|---|---|")
     for N in Ns:
         ts = [t for t in targets if t["case"][1] == N]
         lr = sorted(x for x in (t["lsoda_run"] for t in ts) if not math.isnan(x))
@@ -130,9 +134,10 @@ def main():
         cv = sorted(x for x in (t["cvode_best"] for t in ts) if not math.isnan(x))
         ab = [x for x in (t["auto_best"] for t in ts) if not math.isnan(x)]
         ac = [x for x in (t["acc"] for t in ts) if not math.isnan(x)]
+        sp = [x for x in (t["lsoda_spread"] for t in ts) if not math.isnan(x)]
         rng = lambda v: f"{fmt(v[0])}–{fmt(v[-1])}" if v else "–"
         print(f"| {N} | {rng(lr)}, {fmt(med(lr))}, {sum(x >= 25 for x in lr)} / {sum(x >= 50 for x in lr)} of {len(lr)} "
-              f"| {rng(cr)}, {fmt(med(cr))} | {rng(cv)} ({len(cv)} cases) | {fmt(max(ab)) if ab else '–'} "
+              f"| {rng(cr)}, {fmt(med(cr))} | {fmt(med(sp))}, {fmt(max(sp)) if sp else '–'} | {rng(cv)} ({len(cv)} cases) | {fmt(max(ab)) if ab else '–'} "
               f"| {fmt(max(ac), 2) if ac else '–'} |")
     if a.dat:
         with open(a.dat, "w") as out:

@@ -67,6 +67,12 @@ for r in rows:
     if r["status"] == "skipped":
         assert r["note"] not in ("", "-"), r
 assert rows[1]["status"] == "ok", rows[1]
+# Two usable repeats: a peer row carries its slowest repeat beside the least it keeps.
+for r in rows[1:]:
+    if r["status"] == "ok":
+        least, most = float(r["process_cpu_seconds"]), float(r["process_cpu_max_seconds"])
+        assert 0 < least <= most, r
+assert rows[0]["process_cpu_max_seconds"] == "nan", rows[0]
 PY
 fi
 

@@ -152,7 +152,7 @@ Action add_bench(CLI::App& cmd) {
   cmd.add_option("--loss-tol", a->loss_tol, "stop at this loss, every solver")->capture_default_str();
   cmd.add_option("--timeout", a->timeout, "seconds per run before it is killed (120; 10 with --quick)");
   cmd.add_option("--seed", a->seed, "instance seed")->capture_default_str();
-  cmd.add_option("--repeats", a->repeats, "runs per row, the least CPU time kept (peers interleaved)")
+  cmd.add_option("--repeats", a->repeats, "runs per row, the least CPU time kept (peers interleaved; peer rows also record their slowest)")
       ->capture_default_str();
   cmd.add_option("--predict-max-n", a->predict_max_n, "compute the predicted limit (accuracy) up to this N")
       ->capture_default_str();

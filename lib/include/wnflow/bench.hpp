@@ -109,6 +109,10 @@ struct BenchRow {
   // CPU time (user + system) of the same two spans: on a shared machine the honest measure of
   // work, as wall time includes waiting for a core. seconds_per_rhs uses cpu_seconds.
   double cpu_seconds = NAN, process_cpu_seconds = NAN;
+  // Peers and wnflow-run rows with --repeats > 1: the slowest usable repeat's process CPU.
+  // The row keeps the least; the two bound what the machine alone did to the row (NaN with
+  // fewer than two usable repeats).
+  double process_cpu_max_seconds = NAN;
   long steps = -1, rhs_evals = -1, jacobian_evals = -1;
   double seconds_per_rhs = NAN;
   double floor_seconds = NAN, ratio_to_floor = NAN;  // CPU per rhs / floor (all stepper work, every thread)
