@@ -653,7 +653,7 @@ std::string BenchSummary::report(bool with_table) const {
     if (run && lsoda)
       o << ", SciPy LSODA/wnflow run (whole process) " << num(lsoda->process_cpu_seconds / run->process_cpu_seconds, 3)
         << " CPU, " << num(lsoda->process_seconds / run->process_seconds, 3) << " wall";
-    // The spread of the repeats: the ratio with LSODA's slowest and `run`'s slowest repeat.
+    // The repeats' spread: each side's least and slowest process CPU (the ratio uses the least).
     if (run && lsoda && std::isfinite(lsoda->process_cpu_max_seconds) && std::isfinite(run->process_cpu_max_seconds))
       o << " (repeats: LSODA " << num(lsoda->process_cpu_seconds, 3) << "-" << num(lsoda->process_cpu_max_seconds, 3)
         << " s, run " << num(run->process_cpu_seconds, 3) << "-" << num(run->process_cpu_max_seconds, 3) << " s)";
@@ -820,7 +820,7 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
         ProcessResult pr = run_process(argv, dir.path, o.timeout);
         if (usable(pr)) {
           ++usable_runs[i];
-          if (!(pr.cpu_seconds <= slowest[i])) slowest[i] = pr.cpu_seconds;
+          if (std::isnan(slowest[i]) || pr.cpu_seconds > slowest[i]) slowest[i] = pr.cpu_seconds;
         }
         if (rep == 0 || (usable(pr) && pr.cpu_seconds < best[i].cpu_seconds)) best[i] = std::move(pr);
       }

@@ -24,9 +24,10 @@
 //     rhs_to_floor its ratio to the floor;
 //   - accuracy: |x - x_pred| / |x_pred| with x_pred from gf_limit (GF) or predict_limit (WN),
 //     computed once per case in the parent (cases above predict_max_n get NaN);
-//   - peers: fork/exec with the instance written as CSV to a temporary directory; their
-//     whole-process wall time and peak RSS are measured by the parent, their own solve time,
-//     counts and x are read from the JSON they print.
+//   - peers: posix_spawn with the instance written (.npy by default, or CSV) to a temporary
+//     directory; their whole-process wall time, CPU time and peak RSS are measured by the
+//     parent (with repeats: the least and the slowest CPU time), their own solve time, counts
+//     and x are read from the JSON they print.
 #include <cstdint>
 #include <functional>
 #include <string>
