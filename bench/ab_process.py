@@ -9,7 +9,7 @@ runs. Output goes to /dev/null; a command that cannot start or exits non-zero st
 comparison with one line.
 
 usage: ab_process.py [--runs 30] -- 'CMD 1' 'CMD 2' ...
-example (session 12, docs/performance.md):
+example (docs/performance.md):
   ab_process.py --runs 30 -- \
     'old/wnflow run --a A.npy --y y.npy --flow wn --depth 2 --alpha 1 --ratio 0.05 --rtol 1e-9 --atol 1e-14 --t-max 1e7' \
     'new/wnflow run --a A.npy --y y.npy --flow wn --depth 2 --alpha 1 --ratio 0.05 --rtol 1e-9 --atol 1e-14 --t-max 1e7'

@@ -21,11 +21,11 @@
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
-#include <wnflow/array_file.hpp>
-#include <wnflow/errors.hpp>
-#include <wnflow/gradient_flow.hpp>
-#include <wnflow/run.hpp>
-#include <wnflow/weight_norm.hpp>
+#include <wnflow/lab/array_file.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/gradient_flow.hpp>
+#include <wnflow/solve/run.hpp>
+#include <wnflow/model/weight_norm.hpp>
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 The same ODE wnflow integrates (docs/numerics.md): z = log w for GF; (z, log phi) for polar
 WN with constant rates eta_r = 1, eta_s = q / r(0)^2. Written from the equations of
-docs/numerics.md and NOTES §1, not from the C++ code; bench/ does not import tests/.
+docs/theory.md §1 and §4.1, not from the C++ code; bench/ does not import tests/.
 
     dz/dt = -a L u + b L c 1,   u = w^{L-2} * G,  c = <w^L, G>,  G = B^T A^T (A B w^L - y)
     GF: a = eta, b = 0        WN: a = eta_s r^2, b = eta_s - eta_r / r^2

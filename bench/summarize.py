@@ -103,7 +103,7 @@ def main():
              "wall_floor": f(best.get("wall_ratio_to_floor", "nan")) if best else math.nan,
              "acc": f(best["accuracy"]) if best else math.nan,
              "auto_status": c.get("wnflow:auto", {}).get("status", "–"),
-             # LSODA's slowest over its least repeat (--repeats > 1; CSVs before session 15 lack it)
+             # LSODA's slowest over its least repeat (--repeats > 1; NaN when the CSV lacks the column)
              "lsoda_spread": f(ok["scipy:LSODA"].get("process_cpu_max_seconds", "nan")) / cpu(ok["scipy:LSODA"], True)
              if "scipy:LSODA" in ok else math.nan}
         targets.append(t)

@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <string>
 
-#include <wnflow/errors.hpp>
-#if __has_include(<wnflow/experiment.hpp>)
-#include <wnflow/experiment.hpp>
+#include <wnflow/model/errors.hpp>
+#if __has_include(<wnflow/lab/experiment.hpp>)
+#include <wnflow/lab/experiment.hpp>
 #define WNFLOW_HAVE_EXPERIMENT 1
 #else
 // Before the experiment reader exists, the target fuzzes the JSON layer it is built on.

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include <wnflow/csv.hpp>
+#include <wnflow/lab/csv.hpp>
 
 #include "table_reader_properties.hpp"
 

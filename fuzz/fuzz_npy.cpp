@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include <wnflow/npy.hpp>
+#include <wnflow/lab/npy.hpp>
 
 #include "table_reader_properties.hpp"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include <wnflow/errors.hpp>
-#include <wnflow/network.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/network.hpp>
 
 namespace fuzz {
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The performance bench of docs/performance.md, end to end: installs what is missing
 # (scripts/install-deps.sh, then libsundials-dev for the CVODE peer), builds wnflow and the
-# CVODE peer in build-bench/ (Release), runs `wnflow bench` with its peers, the scale series
+# CVODE peer in build-bench/ (Release), runs `wnflow-bench` with its peers, the scale series
 # and the unknown-instances check, and writes CSV/JSON/text and the figure to OUT_DIR.
 #
 # usage: bash scripts/bench.sh [OUT_DIR] [--quick]
 # environment: JOBS (build jobs, 2), BENCH_N (150,400,2000,10000), TIMEOUT (per run, 60),
-#              BENCH_EXTRA (more `wnflow bench` options), SCALE_N (2000,5000,10000,20000)
+#              BENCH_EXTRA (more wnflow-bench options), SCALE_N (2000,5000,10000,20000)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/bench-out}
@@ -24,30 +24,31 @@ fi
 
 build=$root/build-bench
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWNFLOW_BENCH_CVODE=ON -DWNFLOW_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j "${JOBS:-2}" --target wnflow_cli wnflow_cvode_peer
+cmake --build "$build" -j "${JOBS:-2}" --target wnflow_cli wnflow_bench wnflow_cvode_peer
 wnflow=$build/wnflow
+bench=$build/wnflow-bench
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
-{ lscpu; echo; c++ --version | head -1; echo "flags: -O3 -DNDEBUG (CMake Release), $(grep '^WNFLOW_NATIVE:' "$build/CMakeCache.txt")";
+{ lscpu; echo; c++ --version | head -1; echo "flags: -O3 -DNDEBUG (CMake Release), $("$build/wnflow" --version)";
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"; echo "load: $(uptime)"; } >"$out/machine.txt"
 
 if [ "$quick" = "--quick" ]; then
-  "$wnflow" bench --quick --peers --csv "$out/bench.csv" --json "$out/bench.json" | tee "$out/bench.txt"
+  "$bench" --quick --peers --csv "$out/bench.csv" --json "$out/bench.json" | tee "$out/bench.txt"
 else
   # The standard instances with every stepper and the peers (peers up to N = 2000), on one
   # core like the peers: CPU times compare work, and the figure is of these.
-  "$wnflow" bench --peers --n "${BENCH_N:-150,400,2000,10000}" --timeout "${TIMEOUT:-60}" --matvec-threads 1 \
+  "$bench" --peers --n "${BENCH_N:-150,400,2000,10000}" --timeout "${TIMEOUT:-60}" --matvec-threads 1 \
     ${BENCH_EXTRA:-} --csv "$out/bench.csv" --json "$out/bench.json" | tee "$out/bench.txt"
   # The floor target's flows with the products with A on every core (the default of
   # `wnflow run`): wall time per right-hand side against the one-thread floor.
-  "$wnflow" bench --n 2000,10000 --signs positive,signed --flows gf --depths 2 --alphas 1 --steppers auto \
+  "$bench" --n 2000,10000 --signs positive,signed --flows gf --depths 2 --alphas 1 --steppers auto \
     --timeout 600 --predict-max-n 0 --csv "$out/threads.csv" | tee "$out/threads.txt"
   # Scale in N (M = N/4) for one flow, and in the horizon (loss-tol 0: integrate to t-max).
-  "$wnflow" bench --n "${SCALE_N:-2000,5000,10000,20000}" --signs positive --flows gf --depths 2 --alphas 1 \
+  "$bench" --n "${SCALE_N:-2000,5000,10000,20000}" --signs positive --flows gf --depths 2 --alphas 1 \
     --steppers auto --timeout 600 --predict-max-n 0 --csv "$out/scale_n.csv" | tee "$out/scale_n.txt"
   for T in 1e2 1e4 1e6 1e8; do
-    "$wnflow" bench --n 2000 --signs positive --flows gf --depths 2 --alphas 1 --steppers auto \
+    "$bench" --n 2000 --signs positive --flows gf --depths 2 --alphas 1 --steppers auto \
       --t-max "$T" --loss-tol 0 --timeout 600 --csv "$out/scale_t_$T.csv" >"$out/scale_t_$T.txt"
   done
   "$py" "$root/bench/unknown_check.py" --wnflow "$wnflow" --json "$out/unknown.json" | tee "$out/unknown.md"

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs what wnflow needs on Debian 12, only what is missing (idempotent).
-# libgfortran-12-dev: the static LAPACK that WNFLOW_STATIC_DEPS links needs its Fortran runtime.
 # Extra package names given as arguments are installed the same way (scripts/ci-extra.sh
 # passes clang, libFuzzer's runtime and cppcheck).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libeigen3-dev libboost-dev libboost-test-dev
           libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev libcli11-dev
           nlohmann-json3-dev coinor-libclp-dev libgnuplot-iostream-dev gnuplot-nox
-          python3-numpy python3-scipy libgfortran-12-dev "$@")
+          python3-numpy python3-scipy "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -52,11 +52,11 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); 
 #pragma GCC diagnostic pop
 #endif
 
-#include <wnflow/gradient_flow.hpp>
-#include <wnflow/instance.hpp>
-#include <wnflow/integrate.hpp>
-#include <wnflow/weight_norm.hpp>
-#include <wnflow/weight_norm_classic.hpp>
+#include <wnflow/model/gradient_flow.hpp>
+#include <wnflow/model/instance.hpp>
+#include <wnflow/solve/integrate.hpp>
+#include <wnflow/model/weight_norm.hpp>
+#include <wnflow/model/weight_norm_classic.hpp>
 
 namespace wnflow::testing {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <wnflow/errors.hpp>
+#include <wnflow/model/errors.hpp>
 
 namespace wnflow::testing {
 

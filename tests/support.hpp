@@ -8,8 +8,8 @@
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <wnflow/instance.hpp>
-#include <wnflow/integrate.hpp>
+#include <wnflow/model/instance.hpp>
+#include <wnflow/solve/integrate.hpp>
 
 namespace wnflow::testing {
 

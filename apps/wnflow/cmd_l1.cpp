@@ -1,11 +1,11 @@
-// wnflow l1: the ℓ1 reference of NOTES §0 by linear programming (COIN-OR Clp):
+// wnflow l1: the ℓ1 reference of docs/theory.md §0.3 by linear programming (COIN-OR Clp):
 // min 1ᵀz s.t. Az = y, z >= 0 (--sign positive) or min |z|_1 s.t. Az = y (--sign signed).
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <wnflow/errors.hpp>
-#include <wnflow/l1.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/l1.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"

@@ -1,4 +1,4 @@
-// wnflow predict: the limit of a flow from theory alone (NOTES T1–T3), no integration.
+// wnflow predict: the limit of a flow from theory alone (docs/theory.md §3, T1–T3), no integration.
 // GF: the T1 dual solution X_L(α). WN and classic WN: X_L(β) at the root β of the α_eff
 // equation (T3); every root found in the scan is listed.
 #include <chrono>
@@ -6,9 +6,9 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <wnflow/errors.hpp>
-#include <wnflow/predict.hpp>
-#include <wnflow/run.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/predict.hpp>
+#include <wnflow/solve/run.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"

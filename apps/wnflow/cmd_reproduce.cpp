@@ -10,10 +10,10 @@
 #include <map>
 #include <memory>
 #include <thread>
-#include <wnflow/csv.hpp>
-#include <wnflow/errors.hpp>
-#include <wnflow/report.hpp>
-#include <wnflow/verify.hpp>
+#include <wnflow/lab/csv.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/lab/report.hpp>
+#include <wnflow/lab/verify.hpp>
 
 #include "builtin_experiments.hpp"
 #include "commands.hpp"

@@ -4,10 +4,11 @@
 #include <iostream>
 #include <sstream>
 #include <memory>
-#include <wnflow/csv.hpp>
-#include <wnflow/errors.hpp>
-#include <wnflow/matvec.hpp>
-#include <wnflow/run.hpp>
+#include <wnflow/lab/csv.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/matvec.hpp>
+#include <wnflow/lab/trajectory_csv.hpp>
+#include <wnflow/solve/run.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"

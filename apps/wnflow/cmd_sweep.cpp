@@ -3,8 +3,8 @@
 // 3 numerical failure (a figure could not be drawn), 130 interrupted (rerun to resume).
 #include <iostream>
 #include <memory>
-#include <wnflow/errors.hpp>
-#include <wnflow/sweep.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/lab/sweep.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"

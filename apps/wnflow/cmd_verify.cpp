@@ -4,9 +4,9 @@
 // an unwritable --json/--csv path, detected before any work), 4 internal error.
 #include <iostream>
 #include <memory>
-#include <wnflow/csv.hpp>
-#include <wnflow/errors.hpp>
-#include <wnflow/verify.hpp>
+#include <wnflow/lab/csv.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/lab/verify.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"

@@ -9,10 +9,10 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <unistd.h>
-#include <wnflow/array_file.hpp>
-#include <wnflow/csv.hpp>
-#include <wnflow/errors.hpp>
-#include <wnflow/instance.hpp>
+#include <wnflow/lab/array_file.hpp>
+#include <wnflow/lab/csv.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/instance.hpp>
 
 namespace wnflow::app {
 

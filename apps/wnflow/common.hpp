@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <wnflow/problem.hpp>
-#include <wnflow/run.hpp>
+#include <wnflow/model/problem.hpp>
+#include <wnflow/solve/run.hpp>
 
 namespace wnflow::app {
 

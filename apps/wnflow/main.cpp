@@ -2,10 +2,7 @@
 // a non-zero exit; results go to stdout only when they are results.
 #include <algorithm>
 #include <iostream>
-#include <wnflow/errors.hpp>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
+#include <wnflow/model/errors.hpp>
 
 #include "commands.hpp"
 #include "version.hpp"
@@ -17,32 +14,11 @@ std::vector<Command>& registry() {
 }
 }  // namespace wnflow::app
 
-namespace {
-
-// glibc serves blocks from 128 KiB up with mmap and returns them on free, and trims the heap
-// above 128 KiB of free top: every Eigen GEMM (its packing buffers), Woodbury panel and
-// scratch vector of that size was then faulted in page by page again each time. A short
-// `wnflow run` at N = 400 took 896 page faults (P+ WN L = 2) and spent a sixth of its time in
-// the kernel; with blocks below 4 MiB kept on the heap and 32 MiB of free top kept, 536
-// (session 12, docs/performance.md). Larger blocks (A, the M x M matrices of a large
-// instance) are still mapped on their own: with 64 MiB, the N = 10 000 P+ flow's peak
-// memory rose from 408 to 444 MB, with 4 MiB it stayed at 408.
-void keep_freed_memory() {
-#ifdef __GLIBC__
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
-  mallopt(M_TRIM_THRESHOLD, 32 << 20);
-  mallopt(M_TOP_PAD, 4 << 20);
-#endif
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace wnflow::app;
-  keep_freed_memory();
   CLI::App app{"wnflow: gradient flows with and without weight normalization on diagonal linear networks"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("wnflow ") + WNFLOW_VERSION_STRING);
+  app.set_version_flag("--version", std::string("wnflow ") + WNFLOW_VERSION_STRING + " (SIMD " + WNFLOW_SIMD_NAME + ")");
   auto& cmds = registry();
   std::sort(cmds.begin(), cmds.end(), [](const Command& a, const Command& b) { return a.order < b.order; });
   // Every subcommand is listed, but only the one named first gets its options: building all

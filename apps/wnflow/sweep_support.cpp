@@ -5,7 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <wnflow/errors.hpp>
+#include <wnflow/model/errors.hpp>
 
 namespace wnflow::app {
 

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <string>
 #include <vector>
-#include <wnflow/experiment.hpp>
-#include <wnflow/figure.hpp>
-#include <wnflow/sweep.hpp>
+#include <wnflow/lab/experiment.hpp>
+#include <wnflow/lab/figure.hpp>
+#include <wnflow/lab/sweep.hpp>
 
 namespace wnflow::app {
 

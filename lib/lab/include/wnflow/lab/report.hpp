@@ -1,0 +1,35 @@
+#pragma once
+// The report of a reproduction run: report.md and a self-contained report.html (figures
+// inline as SVG, no external files needed) with the parameters, every experiment's figure and
+// summary, the verification table, the wall time and the build.
+#include <string>
+#include <vector>
+#include <wnflow/lab/figure.hpp>
+#include <wnflow/lab/table.hpp>
+#include <wnflow/lab/verify.hpp>
+
+namespace wnflow {
+
+struct ReportSection {
+  std::string title;         // "E1 relative error vs α"
+  std::string text;          // what it shows (markdown paragraph; plain text in HTML)
+  FigureFiles figure;        // paths relative to the report directory or absolute
+  Table summary;             // a small table printed under the figure (may be empty)
+  std::string config_json;   // the experiment config actually run
+  double wall_seconds = 0;
+};
+
+struct Report {
+  std::string title = "wnflow reproduction";
+  std::vector<std::pair<std::string, std::string>> parameters;  // shown as a key/value table
+  std::vector<ReportSection> sections;
+  VerifyReport verification;  // the checks of `verify --quick`
+  double wall_seconds = 0;
+  std::string build;         // version and git commit
+};
+
+// Writes <dir>/report.md and <dir>/report.html atomically. Figure paths in the markdown are
+// made relative to dir; SVGs are read and inlined into the HTML (InputError if one is missing).
+void write_report(const Report& report, const std::string& dir);
+
+}  // namespace wnflow

@@ -1,0 +1,86 @@
+#pragma once
+// The theorem-check suite behind `wnflow verify` (docs/theory.md §2–§3): every statement the toolkit
+// relies on, held against quantities computed by an independent route on random instances.
+//
+//   invariants  I1–I4 along the ODE trajectories (RunResult maxima)
+//   T1          GF ODE limit            vs  dual solution X_L(α)                 (gf_limit)
+//   T2          WN ODE limit            vs  X_L(α_eff) at the measured α_eff     (gf_limit)
+//   T3          predict_limit           vs  the WN ODE (x and α_eff)
+//   classic     classic WN, |v0|² = 1/η_s  vs  polar WN with η_r = 1, η_s
+//   LP          solve_l1 value          vs  its dual certificate, and lim α→0 ‖X_3(α)‖₁
+//   T4          ‖X_L(α)‖₁ (or α_eff)    ≤  l1_bound_depth2 / l1_bound_deep     (P+)
+//   T5          fitted loss rate        vs  predicted_rate at the predicted limit
+//   T6          path length ∑‖w_{k+1} − w_k‖ converges (tail of the increments)
+//   AE          α_eff from the integrated log φ coordinate  vs  the closed form (polar WN)
+//   C5          constant-ratio schedule: α_eff = α (r∞/r0)^{1−q}, vs the mirror read-off and X_L
+//
+// Each check is one row: what was compared (predicted, measured, tolerance, with the rule of
+// the comparison documented per check in docs/verification.md), and a verdict. A check whose
+// flow did not converge is SKIP with the reason, never PASS; a computation that throws is a
+// FAIL carrying the message.
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+#include <wnflow/model/problem.hpp>
+#include <wnflow/solve/run.hpp>
+
+namespace wnflow {
+
+enum class Verdict { pass, fail, skip };
+std::string to_string(Verdict v);  // "PASS" | "FAIL" | "SKIP"
+
+struct Check {
+  std::string statement;  // e.g. "T1 GF limit = dual X_L(alpha)"
+  std::string instance;   // e.g. "P+ N=36 M=12 s=2 seed=1 L=2 alpha=0.1 gf"
+  // The compared quantities. For vector comparisons `measured` is a relative difference and
+  // `predicted` is 0; for scalars both are the values themselves (see `rule`).
+  double predicted = NAN, measured = NAN, tolerance = NAN;
+  Verdict verdict = Verdict::skip;
+  std::string note;  // the reason of a SKIP or FAIL; extra numbers for some PASS rows (T4)
+};
+
+// How measured is held against predicted:
+//   difference: |measured − predicted| <= tolerance          (absolute; relative differences
+//                                                            are passed as measured, predicted 0)
+//   relative:   |measured − predicted| <= tolerance |predicted|
+//   at_most:    measured <= predicted (1 + tolerance)        (an upper bound; predicted > 0)
+// Any NaN (or an infinite measured value) is a FAIL: a comparison that cannot be made is not passed.
+enum class Rule { difference, relative, at_most };
+Verdict judge(double predicted, double measured, double tolerance, Rule rule);
+
+// A complete row from given numbers (verdict by judge; on FAIL the note says what was violated).
+Check make_check(std::string statement, std::string instance, double predicted, double measured,
+                 double tolerance, Rule rule, std::string note = {});
+Check skipped(std::string statement, std::string instance, std::string reason);
+
+// The checks that read one finished run: invariants (I1/I2/I3/I4 as apply), T1 (GF) or T2
+// (WN, classic WN) against gf_limit, and C5 for the constant-ratio schedule. All SKIP when the
+// run did not converge. `instance` labels the rows.
+std::vector<Check> limit_checks(const Problem& problem, const RunResult& run, const std::string& instance);
+
+struct VerifyOptions {
+  bool quick = false;       // a subset finishing in under a minute on 2 cores
+  std::uint64_t seed = 1;   // base seed of the random instances
+  int threads = 2;          // independent cases run concurrently; rows keep a fixed order
+};
+
+struct VerifyReport {
+  std::vector<Check> checks;
+  int passed = 0, failed = 0, skipped = 0;
+  double wall_seconds = 0;
+  std::string table() const;    // one aligned line per check (plus its note, if any)
+  std::string summary() const;  // counts and wall time, one line
+  std::string csv() const;      // statement,instance,predicted,measured,tolerance,verdict,note
+};
+
+// One row as table() prints it (for progress output).
+std::string table_row(const Check& c);
+std::string table_header();
+
+// Runs the suite. `progress` is called once per check, in the final row order, as soon as the
+// check and all rows before it are done (from a worker thread, never concurrently).
+VerifyReport verify(const VerifyOptions& options, const std::function<void(const Check&)>& progress = {});
+
+}  // namespace wnflow

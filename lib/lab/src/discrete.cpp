@@ -1,0 +1,271 @@
+#include <wnflow/lab/discrete.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <wnflow/model/alpha_eff.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/weight_norm.hpp>
+#include <wnflow/model/weight_norm_classic.hpp>
+
+namespace wnflow {
+
+std::string to_string(DiscreteMethod m) {
+  switch (m) {
+    case DiscreteMethod::gd: return "gd";
+    case DiscreteMethod::wn_gd_classic: return "wn-gd-classic";
+    case DiscreteMethod::wn_gd_polar: return "wn-gd-polar";
+  }
+  return "?";
+}
+
+DiscreteMethod parse_discrete_method(const std::string& text) {
+  if (text == "gd") return DiscreteMethod::gd;
+  if (text == "wn-gd-classic") return DiscreteMethod::wn_gd_classic;
+  if (text == "wn-gd-polar") return DiscreteMethod::wn_gd_polar;
+  throw InputError("unknown discrete method '" + text + "' (expected gd, wn-gd-classic or wn-gd-polar)");
+}
+
+std::string to_string(DiscreteStop s) {
+  switch (s) {
+    case DiscreteStop::loss_tol: return "loss_tol";
+    case DiscreteStop::max_iterations: return "max_iterations";
+    case DiscreteStop::diverged: return "diverged";
+  }
+  return "?";
+}
+
+std::vector<double> default_step_grid() {
+  std::vector<double> grid;
+  for (int k = 4; k >= -16; --k) grid.push_back(std::pow(10.0, k / 4.0));
+  return grid;
+}
+
+void DiscreteOptions::validate() const {
+  if (max_stalled_tries < 0) throw InputError("max_stalled_tries must be >= 0, got " + std::to_string(max_stalled_tries));
+  if (depth < 2) throw InputError("depth must be at least 2, got " + std::to_string(depth));
+  require_positive_finite(alpha, "alpha");
+  if (!(step >= 0.0) || !std::isfinite(step))
+    throw InputError("step must be 0 (search the grid) or a positive finite number, got " + format_number(step));
+  if (step > 0.0 && !step_grid.empty()) throw InputError("give either a fixed step or a step_grid, not both");
+  for (double h : step_grid) require_positive_finite(h, "step_grid entry");
+  require_positive_finite(eta_r, "eta_r");
+  require_positive_finite(eta_s, "eta_s");
+  if (ratio) require_positive_finite(*ratio, "ratio");
+  if (v0_norm) require_positive_finite(*v0_norm, "v0_norm");
+  if (max_iterations < 1) throw InputError("max_iterations must be at least 1, got " + std::to_string(max_iterations));
+  require_positive_finite(loss_tol, "loss_tol");
+  if (!(divergence_factor > 1.0) || !std::isfinite(divergence_factor))
+    throw InputError("divergence_factor must be a finite number above 1, got " + format_number(divergence_factor));
+  // eta_r/eta_s have defaults, so only a value away from 1 can be told apart from "not given".
+  switch (method) {
+    case DiscreteMethod::gd:
+      if (ratio) throw InputError("ratio applies to the WN-GD methods only");
+      if (v0_norm) throw InputError("v0_norm applies to wn-gd-classic only");
+      if (eta_r != 1.0 || eta_s != 1.0) throw InputError("eta_r/eta_s apply to wn-gd-polar only (GD runs at rate 1; set step)");
+      break;
+    case DiscreteMethod::wn_gd_classic:
+      if (eta_r != 1.0 || eta_s != 1.0) throw InputError("classic WN-GD runs at rate 1: use v0_norm or ratio, not eta_r/eta_s");
+      if (ratio && v0_norm) throw InputError("give either ratio or v0_norm for wn-gd-classic, not both");
+      break;
+    case DiscreteMethod::wn_gd_polar:
+      if (v0_norm) throw InputError("v0_norm applies to wn-gd-classic only");
+      if (ratio && eta_s != 1.0) throw InputError("give either ratio or eta_s for wn-gd-polar, not both (ratio sets eta_s)");
+      break;
+  }
+}
+
+DiscreteIteration::DiscreteIteration(const DiagonalNetwork& net, const DiscreteOptions& o, double step)
+    : net_(&net), method_(o.method), h_(step) {
+  require_positive_finite(step, "step");
+  const Eigen::Index n = net.n(), N = net.N(), M = net.M();
+  w_ = Vector::Constant(n, o.alpha);
+  p_.resize(n);
+  x_.resize(N);
+  e_.resize(M);
+  g_.resize(N);
+  G_.resize(n);
+  grad_w_.resize(n);
+  r0_ = wnflow::initial_radius(net, o.alpha);
+  switch (method_) {
+    case DiscreteMethod::gd: break;
+    case DiscreteMethod::wn_gd_classic:
+      // Same parameterization as ClassicWeightNormFlow: gamma(0) = |w(0)|, v(0) along 1.
+      v0_norm_ = classic_v0_norm(o.v0_norm, o.ratio, r0_);
+      eta_r_ = 1.0;
+      eta_s_ = 1.0 / (v0_norm_ * v0_norm_);  // the polar flow classic WN follows
+      radius_ = r0_;
+      dir_ = Vector::Constant(n, v0_norm_ / std::sqrt(double(n)));
+      tangent_.resize(n);
+      break;
+    case DiscreteMethod::wn_gd_polar:
+      eta_r_ = o.eta_r;
+      eta_s_ = o.ratio ? WeightNormRates::from_ratio(*o.ratio, r0_, o.eta_r).eta_s : o.eta_s;
+      radius_ = r0_;
+      dir_ = Vector::Constant(n, 1.0 / std::sqrt(double(n)));
+      tangent_.resize(n);
+      break;
+  }
+}
+
+double DiscreteIteration::evaluate() {
+  const int L = net_->depth();
+  // pow with an integral exponent is exact in sign, so negative weights are handled as written.
+  p_ = w_.array().pow(double(L));
+  net_->combine(p_, x_);
+  net_->residual(x_, e_);
+  net_->gradient(e_, g_);
+  net_->lift(g_, G_);
+  grad_w_ = double(L) * (w_.array().pow(double(L - 1)) * G_.array()).matrix();
+  return 0.5 * e_.squaredNorm();
+}
+
+void DiscreteIteration::update_w() {
+  if (method_ == DiscreteMethod::wn_gd_classic)
+    w_ = (radius_ / dir_.norm()) * dir_;
+  else
+    w_ = radius_ * dir_;
+}
+
+void DiscreteIteration::step() {
+  switch (method_) {
+    case DiscreteMethod::gd:
+      w_.noalias() -= h_ * grad_w_;
+      return;
+    case DiscreteMethod::wn_gd_classic: {
+      // Both partials at the old (gamma, v); the v-gradient is orthogonal to v, which is why
+      // |v|^2 grows by exactly h^2 |grad_v|^2 per step.
+      const double vn = dir_.norm();
+      const double d_gamma = grad_w_.dot(dir_) / vn;
+      tangent_ = (radius_ / vn) * (grad_w_ - (d_gamma / vn) * dir_);
+      radius_ -= h_ * d_gamma;
+      dir_.noalias() -= h_ * tangent_;
+      update_w();
+      return;
+    }
+    case DiscreteMethod::wn_gd_polar: {
+      // ∂_r ℓ = <∇_w ℓ, s>, ∇_s ℓ = r ∇_w ℓ, both at the old (r, s); the sphere is restored
+      // by normalizing, not by a retraction-free step.
+      const double d_r = grad_w_.dot(dir_);
+      tangent_ = radius_ * (grad_w_ - d_r * dir_);
+      radius_ -= h_ * eta_r_ * d_r;
+      dir_.noalias() -= (h_ * eta_s_) * tangent_;
+      dir_ /= dir_.norm();
+      update_w();
+      return;
+    }
+  }
+}
+
+namespace {
+
+// One run at a fixed step.
+DiscreteSummary run_fixed(const DiagonalNetwork& net, const DiscreteOptions& o, double h) {
+  DiscreteIteration it(net, o, h);
+  DiscreteSummary out;
+  out.method = o.method;
+  out.step = h;
+  out.min_weight = it.w().minCoeff();
+  long k = 0;
+  double loss = it.evaluate();
+  out.initial_loss = loss;
+  const double limit = o.divergence_factor * loss;
+  for (;; ++k) {
+    if (!std::isfinite(loss) || !it.w().allFinite() || loss > limit) {
+      out.stop = DiscreteStop::diverged;
+      break;
+    }
+    if (loss <= o.loss_tol) {
+      out.stop = DiscreteStop::loss_tol;
+      break;
+    }
+    if (k == o.max_iterations) {
+      out.stop = DiscreteStop::max_iterations;
+      break;
+    }
+    it.step();
+    const double m = it.w().minCoeff();
+    if (m < 0.0) ++out.negative_iterations;
+    out.min_weight = std::min(out.min_weight, m);
+    loss = it.evaluate();
+  }
+  out.converged = out.stop == DiscreteStop::loss_tol;
+  out.iterations = k;
+  out.loss = loss;
+  out.x = it.x();
+  out.w = it.w();
+  if (o.method != DiscreteMethod::gd) {
+    out.eta_r = it.eta_r();
+    out.eta_s = it.eta_s();
+    const double r = out.w.norm();
+    // A diverged run has no meaningful scale: NaN, not the closed form at a runaway radius.
+    if (out.stop != DiscreteStop::diverged && std::isfinite(r) && r > 0.0)
+      out.alpha_eff = std::exp(log_alpha_eff(o.alpha, r, it.initial_radius(), it.eta_r(), it.eta_s()));
+  }
+  if (o.method == DiscreteMethod::wn_gd_classic) out.v_norm_growth = it.v().norm() / it.v0_norm();
+  out.tried_steps = {h};
+  return out;
+}
+
+}  // namespace
+
+DiscreteSummary run_discrete(const Problem& problem, const DiscreteOptions& o) {
+  validate(problem);
+  o.validate();
+  const auto start = std::chrono::steady_clock::now();
+  const DiagonalNetwork net(problem, o.sign, o.depth);
+  DiscreteSummary out;
+  if (o.step > 0.0) {
+    out = run_fixed(net, o, o.step);
+  } else {
+    std::vector<double> grid = o.step_grid.empty() ? default_step_grid() : o.step_grid;
+    std::sort(grid.begin(), grid.end(), std::greater<double>());
+    std::vector<double> tried;
+    // Largest first: the first step that reaches loss_tol is the answer. Any other outcome
+    // (diverged, or out of iterations, e.g. a bounded oscillation) moves on to a smaller step,
+    // except that after max_stalled_tries tries in a row that ran out of iterations without
+    // diverging the search stops: a smaller step then only needs more iterations.
+    int stalled = 0;
+    for (double h : grid) {
+      out = run_fixed(net, o, h);
+      tried.push_back(h);
+      if (out.converged) break;
+      stalled = out.stop == DiscreteStop::max_iterations ? stalled + 1 : 0;
+      if (o.max_stalled_tries > 0 && stalled >= o.max_stalled_tries) break;
+    }
+    out.tried_steps = tried;
+    out.searched = true;
+  }
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+std::string DiscreteSummary::report() const {
+  std::ostringstream o;
+  o << to_string(method) << ": ";
+  if (searched) {
+    if (converged)
+      o << "step search chose h = " << step << " (the largest of " << tried_steps.size()
+        << " tried, largest first, that converged)\n";
+    else
+      o << "step search FAILED: none of the " << tried_steps.size()
+        << " steps tried converged; the last, h = " << step << ", is shown\n";
+  } else {
+    o << "fixed step h = " << step << "\n";
+  }
+  o << "stop: " << to_string(stop) << (converged ? " (converged)" : " (NOT converged)") << " after " << iterations
+    << " iterations\n";
+  o << "loss " << initial_loss << " -> " << loss << "\n";
+  if (std::isfinite(alpha_eff))
+    o << "eta_r = " << eta_r << ", eta_s = " << eta_s << ", alpha_eff (closed form at r = |w|) = " << alpha_eff << "\n";
+  if (std::isfinite(v_norm_growth)) o << "|v_k|/|v_0| = " << v_norm_growth << " (grows in discrete time)\n";
+  if (left_positive_orthant())
+    o << "weights left the positive orthant at " << negative_iterations << " iterates (min weight " << min_weight
+      << ")\n";
+  else
+    o << "weights stayed in the positive orthant (min weight " << min_weight << ")\n";
+  return o.str();
+}
+
+}  // namespace wnflow

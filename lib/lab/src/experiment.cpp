@@ -1,0 +1,647 @@
+#include <wnflow/lab/experiment.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/gf_limit.hpp>
+#include <wnflow/model/l1.hpp>
+#include <wnflow/model/local_rate.hpp>
+#include <wnflow/solve/rate_fit.hpp>
+#include <wnflow/model/predict.hpp>
+#include <wnflow/lab/table.hpp>
+
+namespace wnflow {
+
+using nlohmann::json;
+
+std::string to_string(AlgorithmKind k) {
+  switch (k) {
+    case AlgorithmKind::gf: return "gf";
+    case AlgorithmKind::wn: return "wn";
+    case AlgorithmKind::wn_classic: return "wn-classic";
+    case AlgorithmKind::gd: return "gd";
+    case AlgorithmKind::wn_gd_classic: return "wn-gd-classic";
+    case AlgorithmKind::wn_gd_polar: return "wn-gd-polar";
+    case AlgorithmKind::l1: return "l1";
+  }
+  return "?";
+}
+
+AlgorithmKind parse_algorithm_kind(const std::string& text) {
+  for (auto k : {AlgorithmKind::gf, AlgorithmKind::wn, AlgorithmKind::wn_classic, AlgorithmKind::gd,
+                 AlgorithmKind::wn_gd_classic, AlgorithmKind::wn_gd_polar, AlgorithmKind::l1})
+    if (to_string(k) == text) return k;
+  throw InputError("unknown algorithm '" + text + "' (expected gf, wn, wn-classic, gd, wn-gd-classic, wn-gd-polar or l1)");
+}
+
+bool is_flow(AlgorithmKind k) { return k == AlgorithmKind::gf || k == AlgorithmKind::wn || k == AlgorithmKind::wn_classic; }
+bool is_discrete(AlgorithmKind k) {
+  return k == AlgorithmKind::gd || k == AlgorithmKind::wn_gd_classic || k == AlgorithmKind::wn_gd_polar;
+}
+
+namespace {
+
+// Strict reading of one JSON object: every key read is recorded, and finish() rejects the
+// rest, so a misspelt key is an error instead of a silently ignored setting.
+class Obj {
+ public:
+  // where: "source: " for the root object, then "source: key.key" for nested ones, so that
+  // messages read "experiments/e1.json: problem.N must be an integer".
+  Obj(const json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object())
+      throw InputError(is_root() ? where_ + "the config must be a JSON object" : where_ + " must be a JSON object");
+  }
+  bool is_root() const { return where_.size() >= 2 && where_.compare(where_.size() - 2, 2, ": ") == 0; }
+  bool has(const std::string& k) const { return j_.contains(k); }
+  const json& get(const std::string& k) {
+    seen_.insert(k);
+    return j_.at(k);
+  }
+  std::string path(const std::string& k) const { return is_root() ? where_ + k : where_ + "." + k; }
+
+  std::string string(const std::string& k, const std::string& def) {
+    if (!has(k)) return def;
+    const json& v = get(k);
+    if (!v.is_string()) throw InputError(path(k) + " must be a string");
+    return v.get<std::string>();
+  }
+  bool boolean(const std::string& k, bool def) {
+    if (!has(k)) return def;
+    const json& v = get(k);
+    if (!v.is_boolean()) throw InputError(path(k) + " must be true or false");
+    return v.get<bool>();
+  }
+  double number(const std::string& k, double def) {
+    if (!has(k)) return def;
+    return as_number(get(k), path(k));
+  }
+  long integer(const std::string& k, long def, long minimum) {
+    if (!has(k)) return def;
+    return as_integer(get(k), path(k), minimum);
+  }
+  // A number or a non-empty array of numbers.
+  std::vector<double> numbers(const std::string& k) {
+    const json& v = get(k);
+    std::vector<double> out;
+    if (v.is_array()) {
+      if (v.empty()) throw InputError(path(k) + " is an empty list: the grid would have no cells");
+      for (std::size_t i = 0; i < v.size(); ++i) out.push_back(as_number(v[i], path(k) + "[" + std::to_string(i) + "]"));
+    } else {
+      out.push_back(as_number(v, path(k)));
+    }
+    return out;
+  }
+  std::vector<long> integers(const std::string& k, long minimum) {
+    const json& v = get(k);
+    std::vector<long> out;
+    if (v.is_array()) {
+      if (v.empty()) throw InputError(path(k) + " is an empty list: the grid would have no cells");
+      for (std::size_t i = 0; i < v.size(); ++i)
+        out.push_back(as_integer(v[i], path(k) + "[" + std::to_string(i) + "]", minimum));
+    } else {
+      out.push_back(as_integer(v, path(k), minimum));
+    }
+    return out;
+  }
+  std::vector<std::string> strings(const std::string& k) {
+    const json& v = get(k);
+    std::vector<std::string> out;
+    auto one = [&](const json& e, const std::string& p) {
+      if (!e.is_string()) throw InputError(p + " must be a string");
+      out.push_back(e.get<std::string>());
+    };
+    if (v.is_array()) {
+      if (v.empty()) throw InputError(path(k) + " is an empty list: the grid would have no cells");
+      for (std::size_t i = 0; i < v.size(); ++i) one(v[i], path(k) + "[" + std::to_string(i) + "]");
+    } else {
+      one(v, path(k));
+    }
+    return out;
+  }
+  void finish() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!seen_.count(it.key()))
+        throw InputError(is_root() ? where_ + "unknown key " + it.key() : unknown(it.key()));
+  }
+
+  // "src: problem" + "MM" -> "src: unknown key problem.MM"
+  std::string unknown(const std::string& key) const {
+    const std::size_t colon = where_.rfind(": ");
+    return where_.substr(0, colon + 2) + "unknown key " + where_.substr(colon + 2) + "." + key;
+  }
+  static double as_number(const json& v, const std::string& p) {
+    if (!v.is_number()) throw InputError(p + " must be a number");
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) throw InputError(p + " must be finite");
+    return d;
+  }
+  static long as_integer(const json& v, const std::string& p, long minimum) {
+    if (!v.is_number_integer()) throw InputError(p + " must be an integer");
+    const long n = v.get<long>();
+    if (n < minimum) throw InputError(p + " must be >= " + std::to_string(minimum) + ", got " + std::to_string(n));
+    return n;
+  }
+
+ private:
+  const json& j_;
+  std::string where_;
+  std::set<std::string> seen_;
+};
+
+// α (or a step grid): a list, a single number, or {"from", "to", "points"} log-spaced.
+std::vector<double> positive_grid(Obj& o, const std::string& k) {
+  std::vector<double> out;
+  if (o.has(k) && o.get(k).is_object()) {
+    Obj g(o.get(k), o.path(k));
+    const double from = g.number("from", NAN), to = g.number("to", NAN);
+    const long points = g.integer("points", 0, 1);
+    g.finish();
+    if (!(from > 0)) throw InputError(g.path("from") + " must be a positive number");
+    if (!(to > 0)) throw InputError(g.path("to") + " must be a positive number");
+    if (points == 0) throw InputError(g.path("points") + " is required");
+    if (points == 1) return {from};
+    // Rounded to 12 significant digits, so that 1e-3 .. 1e2 in 11 points gives 0.01 and 10,
+    // not 0.010000000000000004 (labels and cell keys stay readable).
+    for (long i = 0; i < points; ++i) {
+      const double v = std::exp(std::log(from) + (std::log(to) - std::log(from)) * double(i) / double(points - 1));
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.12g", v);
+      out.push_back(std::strtod(buf, nullptr));
+    }
+    return out;
+  }
+  out = o.numbers(k);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!(out[i] > 0)) throw InputError(o.path(k) + " must hold positive numbers, got " + format_number(out[i]));
+  return out;
+}
+
+std::string compact(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string default_label(const AlgorithmSpec& a) {
+  std::string q = a.ratio ? " q=" + compact(*a.ratio) : "";
+  std::string cr = a.schedule == Schedule::constant_ratio ? " const-ratio" : "";
+  switch (a.kind) {
+    case AlgorithmKind::gf: return a.eta == 1 ? "GF" : "GF eta=" + compact(a.eta);
+    case AlgorithmKind::wn: return "WN" + q + cr;
+    case AlgorithmKind::wn_classic: return "classic WN" + q;
+    case AlgorithmKind::gd: return "GD";
+    case AlgorithmKind::wn_gd_classic: return "classic WN-GD" + q;
+    case AlgorithmKind::wn_gd_polar: return "WN-GD" + q;
+    case AlgorithmKind::l1: return "l1 (LP)";
+  }
+  return "?";
+}
+
+std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& where) {
+  Obj o(j, where);
+  AlgorithmSpec a;
+  if (!o.has("kind")) throw InputError(o.path("kind") + " is required");
+  try {
+    a.kind = parse_algorithm_kind(o.string("kind", ""));
+  } catch (const InputError& e) {
+    throw InputError(o.path("kind") + ": " + e.what());
+  }
+  const bool wn_like = a.kind == AlgorithmKind::wn || a.kind == AlgorithmKind::wn_classic ||
+                       a.kind == AlgorithmKind::wn_gd_classic || a.kind == AlgorithmKind::wn_gd_polar;
+  std::vector<double> ratios;
+  if (o.has("ratio")) {
+    if (!wn_like) throw InputError(o.path("ratio") + " applies to weight normalization, not to " + to_string(a.kind));
+    ratios = o.numbers("ratio");
+    for (double q : ratios)
+      if (!(q > 0)) throw InputError(o.path("ratio") + " must be positive, got " + format_number(q));
+  }
+  if (o.has("schedule")) {
+    if (a.kind != AlgorithmKind::wn) throw InputError(o.path("schedule") + " applies to kind wn only");
+    try {
+      a.schedule = parse_schedule(o.string("schedule", ""));
+    } catch (const InputError& e) {
+      throw InputError(o.path("schedule") + ": " + e.what());
+    }
+  }
+  if (o.has("eta")) {
+    if (a.kind != AlgorithmKind::gf) throw InputError(o.path("eta") + " applies to kind gf only");
+    a.eta = o.number("eta", 1);
+    if (!(a.eta > 0)) throw InputError(o.path("eta") + " must be positive");
+  }
+  if (o.has("step")) {
+    if (!is_discrete(a.kind)) throw InputError(o.path("step") + " applies to discrete algorithms (gd, wn-gd-*) only");
+    a.step = o.number("step", 0);
+    if (!(*a.step > 0)) throw InputError(o.path("step") + " must be positive");
+  }
+  const std::string label = o.string("label", "");
+  if (label.find_first_of(",\"\r\n") != std::string::npos)
+    throw InputError(o.path("label") + " must not contain ',', '\"' or line breaks");
+  o.finish();
+  std::vector<AlgorithmSpec> out;
+  if (ratios.empty()) ratios.push_back(NAN);
+  for (double q : ratios) {
+    AlgorithmSpec b = a;
+    if (!std::isnan(q)) b.ratio = q;
+    b.label = label.empty() ? default_label(b) : (ratios.size() > 1 ? label + " q=" + compact(q) : label);
+    out.push_back(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+Experiment parse_experiment_text(const std::string& json_text, const std::string& source, bool quick);
+}  // namespace
+
+// Messages quote names and keys from the config: escape line breaks so each stays one line
+// (found by fuzz/fuzz_config.cpp: {"name": "x\n"}).
+Experiment parse_experiment(const std::string& json_text, const std::string& source, bool quick) {
+  try {
+    return parse_experiment_text(json_text, source, quick);
+  } catch (const InputError& e) {
+    std::string m;
+    for (const char c : std::string(e.what())) m += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+    throw InputError(m);
+  }
+}
+
+namespace {
+Experiment parse_experiment_text(const std::string& json_text, const std::string& source, bool quick) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double ("1e999"). nlohmann's message
+    // has the byte offset; keep it on one line.
+    std::string m = e.what();
+    std::replace(m.begin(), m.end(), '\n', ' ');
+    throw InputError(source + ": malformed JSON: " + m);
+  }
+  if (!root.is_object()) throw InputError(source + ": the config must be a JSON object");
+  if (root.contains("quick")) {
+    if (!root["quick"].is_object()) throw InputError(source + ": quick must be a JSON object (a merge patch)");
+    json patch = root["quick"];
+    root.erase("quick");
+    if (quick) root.merge_patch(patch);
+  }
+  Experiment e;
+  e.canonical_json = root.dump();
+  Obj o(root, source + ": ");
+
+  if (!o.has("name")) throw InputError(source + ": name is required");
+  e.name = o.string("name", "");
+  if (e.name.empty() || e.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                            std::string::npos)
+    throw InputError(o.path("name") + " must be non-empty letters, digits, '_' or '-', got '" + e.name + "'");
+  e.title = o.string("title", e.name);
+  e.description = o.string("description", "");
+
+  if (!o.has("problem")) throw InputError(source + ": problem is required");
+  {
+    Obj p(o.get("problem"), o.path("problem"));
+    auto idx = [](const std::vector<long>& v) { return std::vector<Eigen::Index>(v.begin(), v.end()); };
+    e.N = p.has("N") ? idx(p.integers("N", 1)) : std::vector<Eigen::Index>{60};
+    e.M = p.has("M") ? idx(p.integers("M", 1)) : std::vector<Eigen::Index>{20};
+    e.sparsity = p.has("sparsity") ? idx(p.integers("sparsity", 0)) : std::vector<Eigen::Index>{3};
+    e.signs.clear();
+    for (const auto& s : p.has("sign") ? p.strings("sign") : std::vector<std::string>{"positive"}) {
+      if (s == "positive") e.signs.push_back(Sign::positive);
+      else if (s == "signed") e.signs.push_back(Sign::signed_);
+      else throw InputError(p.path("sign") + ": unknown sign '" + s + "' (expected positive or signed)");
+    }
+    e.trials = int(p.integer("trials", 1, 1));
+    if (e.trials > 100000) throw InputError(p.path("trials") + " must be <= 100000");
+    e.seed = std::uint64_t(p.integer("seed", 1, 0));
+    p.finish();
+    for (auto N : e.N) {
+      if (N > 100000) throw InputError(p.path("N") + " must be <= 100000, got " + std::to_string(N));
+      for (auto s : e.sparsity)
+        if (s > N)
+          throw InputError(p.path("sparsity") + " = " + std::to_string(s) + " exceeds N = " + std::to_string(N));
+    }
+    for (auto M : e.M)
+      if (M > 100000) throw InputError(p.path("M") + " must be <= 100000, got " + std::to_string(M));
+  }
+
+  if (!o.has("algorithms")) throw InputError(source + ": algorithms is required");
+  {
+    const json& algs = o.get("algorithms");
+    if (!algs.is_array()) throw InputError(o.path("algorithms") + " must be a list of objects");
+    if (algs.empty()) throw InputError(o.path("algorithms") + " is an empty list: the grid would have no cells");
+    for (std::size_t i = 0; i < algs.size(); ++i)
+      for (auto& a : parse_algorithm(algs[i], o.path("algorithms") + "[" + std::to_string(i) + "]"))
+        e.algorithms.push_back(a);
+    for (std::size_t i = 0; i < e.algorithms.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (e.algorithms[i].label == e.algorithms[j].label)
+          throw InputError(o.path("algorithms") + ": two algorithms share the label '" + e.algorithms[i].label +
+                           "' (give one a \"label\")");
+  }
+  const bool needs_network = std::any_of(e.algorithms.begin(), e.algorithms.end(),
+                                         [](const AlgorithmSpec& a) { return a.kind != AlgorithmKind::l1; });
+  if (o.has("depth")) {
+    for (long L : o.integers("depth", 2)) {
+      if (L > 64) throw InputError(o.path("depth") + " must be <= 64, got " + std::to_string(L));
+      e.depths.push_back(int(L));
+    }
+  } else {
+    e.depths = {2};
+  }
+  e.alphas = o.has("alpha") ? positive_grid(o, "alpha") : std::vector<double>{0.1};
+  if (needs_network)
+    for (int L : e.depths)
+      for (double a : e.alphas)
+        if (double(L) * std::log(a) > 300.0)
+          throw InputError(o.path("alpha") + " = " + format_number(a) + " overflows at depth " + std::to_string(L) +
+                           ": alpha^L is beyond the double range");
+
+  if (o.has("integrate")) {
+    Obj g(o.get("integrate"), o.path("integrate"));
+    IntegrateOptions& io = e.integrate;
+    if (g.has("stepper")) {
+      try {
+        io.stepper = parse_stepper(g.string("stepper", ""));
+      } catch (const InputError& err) {
+        throw InputError(g.path("stepper") + ": " + err.what());
+      }
+    }
+    io.rtol = g.number("rtol", io.rtol);
+    io.atol = g.number("atol", io.atol);
+    io.t_max = g.number("t_max", io.t_max);
+    io.loss_tol = g.number("loss_tol", io.loss_tol);
+    io.max_steps = g.integer("max_steps", io.max_steps, 1);
+    io.first_sample = g.number("first_sample", io.first_sample);
+    io.samples_per_decade = int(g.integer("samples_per_decade", io.samples_per_decade, 1));
+    g.finish();
+    try {
+      io.validate();
+    } catch (const InputError& err) {
+      throw InputError(o.path("integrate") + ": " + err.what());
+    }
+  }
+  if (o.has("discrete")) {
+    Obj g(o.get("discrete"), o.path("discrete"));
+    DiscreteOptions& d = e.discrete;
+    d.max_iterations = g.integer("max_iterations", d.max_iterations, 1);
+    d.loss_tol = g.number("loss_tol", d.loss_tol);
+    if (!(d.loss_tol > 0)) throw InputError(g.path("loss_tol") + " must be positive");
+    d.divergence_factor = g.number("divergence_factor", d.divergence_factor);
+    d.max_stalled_tries = int(g.integer("max_stalled_tries", d.max_stalled_tries, 0));
+    if (!(d.divergence_factor > 1)) throw InputError(g.path("divergence_factor") + " must be > 1");
+    if (g.has("step_grid")) d.step_grid = positive_grid(g, "step_grid");
+    g.finish();
+  }
+  if (o.has("measure")) {
+    Obj m(o.get("measure"), o.path("measure"));
+    e.measure.l1 = m.boolean("l1", e.measure.l1);
+    e.measure.predict = m.boolean("predict", e.measure.predict);
+    e.measure.rate = m.boolean("rate", e.measure.rate);
+    e.measure.trajectory = m.boolean("trajectory", e.measure.trajectory);
+    m.finish();
+  }
+  if (o.has("figures")) {
+    const json& figs = o.get("figures");
+    if (!figs.is_array()) throw InputError(o.path("figures") + " must be a list of figure objects");
+    const auto columns = result_columns();
+    for (std::size_t i = 0; i < figs.size(); ++i) {
+      const std::string where = o.path("figures") + "[" + std::to_string(i) + "]";
+      FigureSpec f = parse_figure_spec(figs[i], where);
+      try {
+        check_figure_columns(f, columns);
+      } catch (const InputError& err) {
+        throw InputError(where + ": " + err.what());
+      }
+      for (const auto& g : e.figures)
+        if (g.name == f.name) throw InputError(where + ".name '" + f.name + "' is used by another figure");
+      e.figures.push_back(std::move(f));
+    }
+  }
+  o.finish();
+  return e;
+}
+
+}  // namespace
+
+std::string read_config_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open config file '" + path + "'");
+  std::string text;
+  try {  // libstdc++ throws from the stream buffer when path is a directory
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {
+    throw InputError("cannot read config file '" + path + "': " + e.what());
+  }
+  if (in.bad()) throw InputError("cannot read config file '" + path + "'");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError("config file '" + path + "' is empty");
+  return text;
+}
+
+Experiment read_experiment(const std::string& path, bool quick) {
+  return parse_experiment(read_config_text(path), path, quick);
+}
+
+std::vector<Cell> expand_cells(const Experiment& e) {
+  std::vector<Cell> cells;
+  for (auto N : e.N)
+    for (auto M : e.M)
+      for (auto s : e.sparsity)
+        for (auto sign : e.signs)
+          for (int trial = 0; trial < e.trials; ++trial)
+            for (const auto& a : e.algorithms) {
+              const bool lp = a.kind == AlgorithmKind::l1;
+              for (int L : lp ? std::vector<int>{0} : e.depths)
+                for (double alpha : lp ? std::vector<double>{0} : e.alphas) {
+                  Cell c;
+                  c.index = cells.size();
+                  c.instance = {N, M, s, e.seed + std::uint64_t(trial), sign};
+                  c.trial = trial;
+                  c.algorithm = a;
+                  c.depth = L;
+                  c.alpha = alpha;
+                  std::ostringstream k;
+                  k << "N" << N << "-M" << M << "-s" << s << "-" << to_string(sign) << "-t" << trial << "-"
+                    << a.label << "-L" << L << "-a" << format_cell(alpha);
+                  c.key = k.str();
+                  std::replace(c.key.begin(), c.key.end(), ' ', '_');
+                  cells.push_back(std::move(c));
+                }
+            }
+  return cells;
+}
+
+std::vector<std::string> result_columns() {
+  return {"cell", "cell_rows", "experiment", "N", "M", "s", "sign", "trial", "seed", "algorithm", "kind",
+          "ratio", "schedule", "depth", "alpha", "status", "stop_reason", "t", "loss", "steps", "rhs_evals",
+          "jacobian_evals", "iterations", "step", "relative_error", "l1_norm", "l1_min", "l1_excess",
+          "alpha_eff", "magnification", "alpha_eff_predicted", "magnification_predicted", "predicted_error",
+          "rate_predicted", "rate_measured", "invariant_residual", "radius", "sample_t", "sample_loss",
+          "message"};
+}
+
+namespace {
+
+std::string clean_message(std::string m) {
+  std::replace(m.begin(), m.end(), ',', ';');
+  std::replace(m.begin(), m.end(), '"', '\'');
+  std::replace(m.begin(), m.end(), '\n', ' ');
+  std::replace(m.begin(), m.end(), '\r', ' ');
+  return m;
+}
+
+double relative(const Vector& x, const Vector& ref) {
+  const double n = ref.norm();
+  return n > 0 ? (x - ref).norm() / n : (x - ref).norm();
+}
+
+FlowOptions flow_options(const Cell& c) {
+  FlowOptions f;
+  f.kind = c.algorithm.kind == AlgorithmKind::gf ? FlowKind::gf
+           : c.algorithm.kind == AlgorithmKind::wn ? FlowKind::wn
+                                                    : FlowKind::wn_classic;
+  f.sign = c.instance.sign;
+  f.depth = c.depth;
+  f.alpha = c.alpha;
+  if (f.kind == FlowKind::gf) f.eta = c.algorithm.eta;
+  f.ratio = c.algorithm.ratio;
+  f.schedule = c.algorithm.schedule;
+  return f;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& c) {
+  static const Table schema(result_columns());
+  RowBuilder row(schema);
+  const AlgorithmSpec& a = c.algorithm;
+  row.set("cell", c.key)
+      .set("experiment", e.name)
+      .set("N", double(c.instance.N))
+      .set("M", double(c.instance.M))
+      .set("s", double(c.instance.sparsity))
+      .set("sign", to_string(c.instance.sign))
+      .set("trial", double(c.trial))
+      .set("seed", double(c.instance.seed))
+      .set("algorithm", a.label)
+      .set("kind", to_string(a.kind))
+      .set("ratio", a.ratio ? *a.ratio : NAN)
+      .set("schedule", a.kind == AlgorithmKind::wn ? to_string(a.schedule) : "nan")
+      .set("depth", c.depth > 0 ? double(c.depth) : NAN)
+      .set("alpha", c.alpha > 0 ? c.alpha : NAN);
+
+  const Problem problem = random_instance(c.instance);
+  std::vector<std::pair<double, double>> samples;  // trajectory rows (t, loss)
+  try {
+    std::optional<L1Result> lp;
+    if (e.measure.l1 || a.kind == AlgorithmKind::l1) {
+      L1Options lo;
+      lo.sign = c.instance.sign;
+      lp = solve_l1(problem, lo);
+      row.set("l1_min", lp->value);
+    }
+    auto l1_measures = [&](const Vector& x) {
+      const double n1 = x.lpNorm<1>();
+      row.set("l1_norm", n1);
+      if (lp && lp->value > 0) row.set("l1_excess", (n1 - lp->value) / lp->value);
+    };
+    if (a.kind == AlgorithmKind::l1) {
+      row.set("status", "ok").set("relative_error", relative(lp->x, *problem.x_star));
+      l1_measures(lp->x);
+    } else if (is_discrete(a.kind)) {
+      DiscreteOptions d = e.discrete;
+      d.method = a.kind == AlgorithmKind::gd              ? DiscreteMethod::gd
+                 : a.kind == AlgorithmKind::wn_gd_classic ? DiscreteMethod::wn_gd_classic
+                                                           : DiscreteMethod::wn_gd_polar;
+      d.sign = c.instance.sign;
+      d.depth = c.depth;
+      d.alpha = c.alpha;
+      d.step = a.step.value_or(0.0);
+      d.ratio = a.ratio;
+      const DiscreteSummary s = run_discrete(problem, d);
+      row.set("status", s.converged ? "ok" : to_string(s.stop))
+          .set("stop_reason", to_string(s.stop))
+          .set("loss", s.loss)
+          .set("iterations", double(s.iterations))
+          .set("step", s.step)
+          .set("alpha_eff", s.alpha_eff)
+          .set("magnification", s.alpha_eff > 0 ? c.alpha / s.alpha_eff : NAN);
+      if (s.stop != DiscreteStop::diverged && s.x.allFinite()) {
+        row.set("relative_error", relative(s.x, *problem.x_star));
+        l1_measures(s.x);
+      }
+      if (s.left_positive_orthant())
+        row.set("message", "left the positive orthant in " + std::to_string(s.negative_iterations) + " iterations");
+    } else {
+      const FlowOptions f = flow_options(c);
+      const RunResult r = run_flow(problem, f, e.integrate);
+      const IntegrateSummary& s = r.summary;
+      row.set("stop_reason", to_string(s.stop_reason))
+          .set("t", s.t)
+          .set("loss", s.loss)
+          .set("steps", double(s.steps))
+          .set("rhs_evals", double(s.rhs_evals))
+          .set("jacobian_evals", double(s.jacobian_evals));
+      if (!r.usable()) {
+        row.set("status", "failed").set("message", clean_message(s.message.empty() ? s.report() : s.message));
+      } else {
+        row.set("status", r.converged ? "ok" : "not_converged")
+            .set("relative_error", relative(r.x, *problem.x_star))
+            .set("alpha_eff", r.alpha_eff)
+            .set("magnification", r.magnification)
+            .set("invariant_residual", r.invariant_residual)
+            .set("radius", r.radius);
+        l1_measures(r.x);
+        if (e.measure.predict) {
+          try {
+            // 80 scan points instead of the default 240: the scan only brackets the root (it
+            // was unique in every configuration tested, predict.hpp) and TOMS 748 refines it to
+            // the same 1e-13, at a third of the cost; E2 and E7 predict in every cell.
+            PredictOptions po;
+            po.scan_points = 80;
+            const Prediction p = predict_limit(problem, f, po);
+            row.set("alpha_eff_predicted", p.alpha_eff)
+                .set("magnification_predicted", p.magnification)
+                .set("predicted_error", relative(r.x, p.x));
+          } catch (const NumericalError& err) {
+            row.set("message", clean_message(std::string("prediction: ") + err.what()));
+          }
+        }
+        if (e.measure.rate && r.converged) {
+          row.set("rate_predicted", predicted_rate(problem, f, r.rates, r.w));
+          const RateFit fit = fit_rate(r.trajectory);
+          if (fit.ok) row.set("rate_measured", fit.lambda);
+        }
+      }
+      if (e.measure.trajectory)
+        for (const Sample& smp : r.trajectory) samples.emplace_back(smp.t, smp.loss);
+    }
+  } catch (const NumericalError& err) {
+    row.set("status", "failed").set("message", clean_message(err.what()));
+  }
+
+  std::vector<std::string> base = row.take();
+  std::vector<std::vector<std::string>> rows;
+  const std::size_t rows_col = schema.column("cell_rows");
+  if (samples.empty()) {
+    base[rows_col] = "1";
+    rows.push_back(std::move(base));
+    return rows;
+  }
+  const std::size_t t_col = schema.column("sample_t"), l_col = schema.column("sample_loss");
+  for (const auto& [t, loss] : samples) {
+    auto r = base;
+    r[rows_col] = std::to_string(samples.size());
+    r[t_col] = format_cell(t);
+    r[l_col] = format_cell(loss);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace wnflow

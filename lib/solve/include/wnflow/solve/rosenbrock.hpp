@@ -1,0 +1,159 @@
+#pragma once
+// A stiff stepper for Jacobians that are diagonal plus low rank, J = diag(D) + U V^T.
+//
+// Why: every flow's Jacobian has this form with rank k ≈ M (+1..4), see the flows'
+// jacobian_factors(). Odeint's rosenbrock4 factors the dense n x n matrix I/(γh) − J with
+// uBLAS LU every step, O(n^3), which dominated stiff runs. Here the same method — Shampine's
+// L-stable 4th-order Rosenbrock scheme with its embedded 3rd-order error estimate and 3rd-order
+// dense output, the coefficients, error norm and step-size controller of Odeint's
+// rosenbrock4 / rosenbrock4_controller / rosenbrock4_dense_output, so the step sequences
+// match — solves its linear systems by the Woodbury identity: one k x k LU per step,
+// O(n k^2 + k^3), and O(n k) per solve.
+//
+// Stability guard: the first solve after each factorization checks its residual against the
+// factored matrix (O(n k)); a failed check gets one step of iterative refinement, then the
+// dense fallback. The dense path
+// (Eigen's PartialPivLU, not uBLAS) is also used outright when k > n/3, where Woodbury would
+// not pay off.
+#include <Eigen/Cholesky>
+#include <Eigen/LU>
+#include <wnflow/model/gram_structure.hpp>
+#include <wnflow/model/network.hpp>
+
+namespace wnflow {
+
+// What the stepper needs from an autonomous system x' = f(x).
+class RosenbrockSystem {
+ public:
+  virtual ~RosenbrockSystem() = default;
+  virtual void rhs(const Vector& x, Vector& dx) = 0;
+  virtual Eigen::Index jacobian_rank() const = 0;
+  // J = diag(D) + U V^T with U, V of jacobian_rank() columns (sized by the caller).
+  virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
+  virtual void jacobian(const Vector& x, Matrix& J) = 0;
+  // The same J with its leading columns in Gram form (gram_structure.hpp): D, g, and in U, V
+  // (resized here) only the columns after the Gram block. False when the system has no such
+  // form; then jacobian_factors() is used.
+  virtual bool jacobian_gram(const Vector& /*x*/, Vector& /*D*/, GramStructure& /*g*/, Matrix& /*U*/,
+                             Matrix& /*V*/) {
+    return false;
+  }
+  // Optional: f itself lies in the span of the factors. True when, for every Jacobian the
+  // system hands over by jacobian_gram, D = 0 and f(x) = U η(x) at every x, with U the full
+  // n x k factor (the Gram columns first); then rhs_coefficients(x, a0, η) computes η, given
+  // a0 = g.a(0), the Gram scaling of the Jacobian in use. The depth-2 flows in log
+  // coordinates have this form; bdf then runs its Newton iteration on η (LowRankBdf).
+  virtual bool rhs_in_factor_span() const { return false; }
+  virtual void rhs_coefficients(const Vector& /*x*/, double /*a0*/, Vector& /*eta*/) {}
+};
+
+// (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
+//   x = Δ^{-1} b + W C^{-1} V^T Δ^{-1} b,   C = I − V^T W  (k x k, PartialPivLU; Cholesky
+// of its Gram block, symmetric by construction, and a Schur complement when that block is
+// positive definite).
+class LowRankSolver {
+ public:
+  LowRankSolver(Eigen::Index n, Eigen::Index k);
+
+  // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode). With `gram`
+  // present (gram_structure.hpp) its block is the leading columns of the factors and U, V hold
+  // only the k − M columns after it; every product with the block goes through A, which keeps
+  // the factors' memory at O(n (k − M)) instead of three n x k matrices. Without it (gram.A
+  // null), U and V hold all k columns.
+  Vector D;
+  Matrix U, V, J;
+  GramStructure gram;
+  bool dense_mode() const { return dense_; }
+  // Fills D, U, V and gram from the system at x (dense mode: J).
+  void set_jacobian(RosenbrockSystem& sys, const Vector& x);
+  // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
+  // same_factors: D, U, V and gram are those of the previous factor() call. With a constant
+  // D (the L = 2 gradient flow: D = 0), or one within diagonal_tolerance of constant,
+  // V^T Δ^{-1} U = V^T U / (σ − d) then comes from that call's product: a new σ costs a k x k
+  // factorization, not the O(n k^2) product.
+  void factor(double sigma, bool same_factors = false);
+  void solve(const Vector& b, Vector& x);
+
+  // The pieces of the Woodbury solve, for a caller that keeps vectors as x0 + U s (LowRankBdf's
+  // Newton iteration when f lies in the span of U). Valid after factor() when
+  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I, and the Gram form
+  // (whose scaling gram_scale() the system's η refers to).
+  bool factor_span_ready() const { return !use_dense_ && !dense_ && span_ready_ && gram_mode(); }
+  Eigen::Index rank() const { return U.cols() + gram.rank(); }
+  double gram_scale() const { return gram_mode() ? gram.a(0) : 0.0; }
+  void apply_vt(const Vector& x, Vector& t);             // t = V^T x (all k columns)
+  void apply_u(const Vector& s, Vector& x);              // x = U s (all k columns)
+  void capacitance_solve(const Vector& t, Vector& s);    // s = C^{-1} t
+
+  long woodbury_factorizations = 0, dense_factorizations = 0, refinements = 0, fallbacks = 0;
+  long cholesky_factorizations = 0;  // of the Woodbury ones, those by Cholesky of the Gram block
+  // A D whose spread is at most diagonal_tolerance |σ − d̄| (d̄ its midrange) is factored as
+  // the constant d̄: σ I − J is then approximated, and a new σ on the same factors costs a
+  // k x k factorization instead of the O(n k^2) Gram block. 0 (the default) keeps every solve
+  // exact, as Rosenbrock methods need; bdf's modified Newton iteration only needs an
+  // approximate iteration matrix, and sets it (bdf.cpp).
+  double diagonal_tolerance = 0.0;
+
+ private:
+  bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
+  void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
+  bool gram_mode() const { return gram.present(); }
+  double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
+  void fall_back_to_dense();
+
+  Eigen::Index n_, k_;
+  bool dense_;          // k > n/3: dense from the start
+  bool use_dense_ = false;  // the current factorization is dense
+  bool verified_ = false;   // a solve with the current factorization passed the residual check
+  bool span_ready_ = false;  // the current factorization has D = 0 (see factor_span_ready())
+  double sigma_ = 0.0;
+  Vector delta_, y_, r_, dx_, vx_, t_, s_;
+  Vector ad_, bd_, fold_, atS_;  // Gram form: a/δ and b a/δ over its rows, two N-vectors of scratch
+  Matrix panel_;            // Gram form: a panel of A diag(.) (gram_block_lower)
+  Matrix W_, cap_, Jd_;
+  Matrix unit_cap_;               // −V^T U, kept while D is constant (see factor())
+  bool unit_cap_valid_ = false;
+  void capacitance_product();     // cap_ = −V^T W from delta_, W_ (and ad_ for the Gram block)
+  Eigen::PartialPivLU<Matrix> cap_lu_, dense_lu_;
+  Eigen::LLT<Matrix> cap_llt_;  // of C's Gram block S
+  Matrix Z_, F_;                // S^{-1} B and the Schur complement E − R Z (see factor())
+  Vector se_;                   // the e trailing entries of a capacitance solve
+  Eigen::PartialPivLU<Matrix> F_lu_;
+  bool use_llt_ = false;     // the current C is factored by cap_llt_ (and F_lu_)
+  bool llt_refused_ = false;  // C of this Jacobian was not positive definite: LU until the next
+};
+
+// Shampine's Rosenbrock method (Odeint's default_rosenbrock_coefficients), adaptive, with dense
+// output; the interface mirrors rosenbrock4_dense_output.
+class LowRankRosenbrock {
+ public:
+  LowRankRosenbrock(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
+
+  void initialize(const Vector& x0, double t0, double dt0);
+  // One accepted step, retrying rejected ones from the same state and Jacobian. False when
+  // the step was rejected 500 times in a row (Odeint's failed_step_checker limit).
+  bool do_step(RosenbrockSystem& sys);
+  void calc_state(double t, Vector& x) const;  // dense output on [previous_time, current_time]
+
+  const Vector& current_state() const { return x_; }
+  double current_time() const { return t_; }
+  double previous_time() const { return t_old_; }
+  double current_time_step() const { return dt_; }
+  const LowRankSolver& solver() const { return solver_; }
+
+ private:
+  // One trial step of size dt from x_ into xnew_/xerr_; returns the scaled error norm.
+  double attempt(RosenbrockSystem& sys, double dt);
+  double error_norm() const;
+
+  double atol_, rtol_;
+  LowRankSolver solver_;
+  Vector x_, x_old_, xnew_, xerr_, xtmp_, f0_, f_, g1_, g2_, g3_, g4_, g5_, rhs_, cont3_, cont4_;
+  double t_ = 0.0, t_old_ = 0.0, dt_ = 0.0;
+  bool jacobian_current_ = false;  // f0_ and the Jacobian are those of x_
+  // Controller memory (rosenbrock4_controller).
+  bool first_step_ = true, last_rejected_ = false;
+  double err_old_ = 0.0, dt_old_ = 0.0;
+};
+
+}  // namespace wnflow

@@ -1,0 +1,183 @@
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+#include <wnflow/model/alpha_eff.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/gradient_flow.hpp>
+#include <wnflow/model/invariants.hpp>
+#include <wnflow/solve/run.hpp>
+#include <wnflow/model/weight_norm_classic.hpp>
+
+namespace wnflow {
+
+namespace {
+
+// Runs any flow and fills the parts of RunResult that depend on how w and r are read off.
+template <class Flow, class Readout>
+void drive(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io, Readout readout,
+           RunResult& out) {
+  Vector state = flow.initial_state();
+  const auto& xs = net.problem().x_star;
+  Vector w_prev;
+  double length = 0.0;
+  auto observe = [&](double t, const Vector& s) {
+    Sample smp = readout(s);
+    const Vector w = readout.weights(s);
+    const Vector x = net.x_of_w(w);
+    if (w_prev.size() == w.size()) length += (w - w_prev).norm();
+    w_prev = w;
+    smp.path_length = length;
+    smp.t = t;
+    smp.loss = net.loss(x);
+    smp.l1_norm = x.lpNorm<1>();
+    if (xs) smp.error = (x - *xs).norm();
+    out.trajectory.push_back(smp);
+  };
+  out.summary = integrate(flow, state, io, observe);
+  out.w = readout.weights(state);
+  out.x = net.x_of_w(out.w);
+  const Sample last = readout(state);
+  out.radius = last.radius;
+  out.alpha_eff = last.alpha_eff;
+  out.alpha_eff_integral = last.alpha_eff_integral;
+}
+
+double max_of(const std::vector<Sample>& samples, double Sample::*field) {
+  double m = NAN;
+  for (const auto& s : samples)
+    if (!std::isnan(s.*field)) m = std::isnan(m) ? s.*field : std::max(m, s.*field);
+  return m;
+}
+
+}  // namespace
+
+RunResult run_flow(const Problem& problem, const FlowOptions& fo, const IntegrateOptions& io) {
+  validate(problem);
+  fo.validate();
+  io.validate();
+  const auto start = std::chrono::steady_clock::now();
+  RunResult out;
+  out.flow = fo;
+  out.integrate = io;
+  const DiagonalNetwork net(problem, fo.sign, fo.depth);
+  const NullSpaceProjector proj(net);
+  const int L = fo.depth;
+  const double r0 = initial_radius(net, fo.alpha);
+
+  switch (fo.kind) {
+    case FlowKind::gf: {
+      const GradientFlow flow(net, fo.alpha, fo.eta);
+      out.rates = {fo.eta, fo.eta / (r0 * r0), Schedule::constant_rates};
+      struct {
+        const NullSpaceProjector* proj; int L; double alpha;
+        Vector weights(const Vector& z) const { return z.array().exp(); }
+        Sample operator()(const Vector& z) const {
+          Sample s;
+          s.radius = std::sqrt((2.0 * z.array()).exp().sum());
+          s.mirror = mirror_residual(*proj, z, L, std::log(alpha));
+          s.alpha_eff = alpha;
+          return s;
+        }
+      } readout{&proj, L, fo.alpha};
+      drive(flow, net, io, readout, out);
+      break;
+    }
+    case FlowKind::wn: {
+      out.rates = resolve_rates(fo, r0);
+      const WeightNormFlow flow(net, fo.alpha, out.rates);
+      struct {
+        const NullSpaceProjector* proj; const WeightNormFlow* flow; int L; double alpha, r0; WeightNormRates rates;
+        Vector weights(const Vector& st) const { return flow->weights(st); }
+        Sample operator()(const Vector& st) const {
+          Sample s;
+          const Vector w = weights(st);
+          s.radius = w.norm();
+          s.sphere = std::abs((w / s.radius).norm() - 1.0);
+          const double lae = log_alpha_eff(alpha, s.radius, r0, rates);
+          s.mirror = mirror_residual(*proj, flow->log_weights(st), L, lae);
+          s.alpha_eff = std::exp(lae);
+          s.alpha_eff_integral = std::exp(flow->log_alpha_eff_integrated(st));
+          return s;
+        }
+      } readout{&proj, &flow, L, fo.alpha, r0, out.rates};
+      drive(flow, net, io, readout, out);
+      break;
+    }
+    case FlowKind::wn_classic: {
+      out.rates = resolve_rates(fo, r0);
+      const double v0 = 1.0 / std::sqrt(out.rates.eta_s);
+      const ClassicWeightNormFlow flow(net, fo.alpha, v0);
+      struct {
+        const NullSpaceProjector* proj; const ClassicWeightNormFlow* flow; int L; double alpha, r0, v0;
+        WeightNormRates rates;
+        Vector weights(const Vector& s) const { return flow->weights(s); }
+        Sample operator()(const Vector& st) const {
+          Sample s;
+          const Vector v = st.tail(st.size() - 1).array().exp();
+          s.radius = flow->gamma(st);  // |w| = gamma
+          s.sphere = std::abs((v / v.norm()).norm() - 1.0);
+          s.v_norm = std::abs(v.norm() - v0) / v0;
+          const double lae = log_alpha_eff(alpha, s.radius, r0, rates);
+          s.mirror = mirror_residual(*proj, flow->log_weights(st), L, lae);
+          s.alpha_eff = std::exp(lae);
+          return s;
+        }
+      } readout{&proj, &flow, L, fo.alpha, r0, v0, out.rates};
+      drive(flow, net, io, readout, out);
+      break;
+    }
+  }
+
+  out.loss = net.loss(out.x);
+  out.l1_norm = out.x.lpNorm<1>();
+  out.magnification = fo.alpha / out.alpha_eff;
+  if (problem.x_star) {
+    out.error = (out.x - *problem.x_star).norm();
+    const double nx = problem.x_star->norm();
+    if (nx > 0) out.relative_error = *out.error / nx;
+  }
+  out.max_sphere = max_of(out.trajectory, &Sample::sphere);
+  out.max_v_norm = max_of(out.trajectory, &Sample::v_norm);
+  out.max_mirror = max_of(out.trajectory, &Sample::mirror);
+  out.invariant_residual = 0.0;
+  for (double v : {out.max_sphere, out.max_v_norm, out.max_mirror})
+    if (!std::isnan(v)) out.invariant_residual = std::max(out.invariant_residual, v);
+  out.loss_floor = net.loss_floor(net.p_of_w(out.w));
+  out.converged = out.summary.converged() ||
+                  (out.usable() && out.loss <= std::max(io.loss_tol, out.loss_floor));
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+std::string RunResult::report() const {
+  std::ostringstream o;
+  o << std::setprecision(6);
+  o << "wnflow run: flow " << to_string(flow.kind) << ", " << to_string(flow.sign) << ", depth L = " << flow.depth
+    << ", alpha = " << flow.alpha << "\n";
+  if (flow.kind == FlowKind::gf)
+    o << "rate: eta = " << flow.eta << "\n";
+  else
+    o << "rates: eta_r = " << rates.eta_r << ", eta_s = " << rates.eta_s << " (ratio q = "
+      << rates.ratio(std::sqrt(double(w.size())) * flow.alpha) << ", schedule " << to_string(rates.schedule) << ")\n";
+  o << summary.report();
+  o << (converged ? "converged" : "NOT converged") << ": loss = " << loss << " at t = " << summary.t << "\n";
+  o << "|x|_1 = " << l1_norm;
+  if (relative_error) o << ", |x - x*| / |x*| = " << *relative_error;
+  o << "\n";
+  if (flow.kind != FlowKind::gf)
+    o << "radius r = " << radius << ", alpha_eff = " << alpha_eff << ", magnification alpha/alpha_eff = "
+      << magnification << "\n";
+  if (flow.kind == FlowKind::wn)
+    o << "alpha_eff from the integrated log phi = " << alpha_eff_integral << " (relative difference "
+      << std::abs(alpha_eff_integral / alpha_eff - 1.0) << ")\n";
+  o << "invariant residuals (max over trajectory):";
+  if (!std::isnan(max_sphere)) o << " I1 = " << max_sphere;
+  if (!std::isnan(max_v_norm)) o << " I2 = " << max_v_norm;
+  if (!std::isnan(max_mirror)) o << (flow.kind == FlowKind::gf ? " I3 = " : " I4 = ") << max_mirror;
+  o << "\nwall time: " << wall_seconds << " s\n";
+  return o.str();
+}
+
+}  // namespace wnflow
