@@ -22,7 +22,7 @@ using Eigen::VectorXd;
 
 namespace {
 
-// The NOTES §0 instance (instance.hpp). N = 3M: the null space of A then contains a strictly
+// The instance of docs/theory.md §0.2 (instance.hpp). N = 3M: the null space of A then contains a strictly
 // positive vector (overwhelmingly likely), so X_L(α) exists for P+.
 Problem random_problem(Index M, Index N, Index s, Sign sign, std::uint64_t seed) {
   return testing::small_instance(sign, seed, N, M, s);
@@ -61,7 +61,7 @@ VectorXd mirror_difference(const VectorXd& w, int depth, double alpha) {
   return (w.array().pow(2.0 - depth) - std::pow(alpha, 2.0 - depth)).matrix();
 }
 
-// The table of NOTES §3, evaluated directly from μ.
+// The table of docs/theory.md §3.1 (T1), evaluated directly from μ.
 VectorXd x_of_mu(const MatrixXd& A, const VectorXd& mu, Sign sign, int depth, double alpha) {
   const VectorXd t = A.transpose() * mu;
   if (depth == 2)
@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(bad_input_throws) {
   for (int depth : {2, 3}) BOOST_CHECK_THROW(gf_limit(cone, Sign::positive, depth, 1.0), NumericalError);
 }
 
-// NOTES §3, T4: τ = |X_L(α)|_1 stays below the excess bounds (P+).
+// docs/theory.md §3.4, T4: τ = |X_L(α)|_1 stays below the excess bounds (P+).
 BOOST_AUTO_TEST_CASE(t4_bounds_hold) {
   const Problem p = random_problem(kM, kN, kS, Sign::positive, 5);
   const double tau_star = solve_l1(p, {Sign::positive}).value;

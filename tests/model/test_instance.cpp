@@ -1,5 +1,5 @@
 // The random instance must be a pure function of its spec (experiments are identified
-// by their seed) and must have the distribution NOTES §0 describes.
+// by their seed) and must have the distribution docs/theory.md §0.2 describes.
 #define BOOST_TEST_MODULE instance
 #include <boost/test/unit_test.hpp>
 
@@ -30,7 +30,7 @@ bool mentions(const InputError& e, const std::string& fragment) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(defaults_match_notes) {
+BOOST_AUTO_TEST_CASE(defaults_match_theory) {
   const InstanceSpec spec;
   BOOST_TEST(spec.N == 60);
   BOOST_TEST(spec.M == 20);

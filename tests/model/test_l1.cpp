@@ -17,7 +17,7 @@ using namespace wnflow;
 
 namespace {
 
-// The NOTES §0 instance (instance.hpp).
+// The instance of docs/theory.md §0.2 (instance.hpp).
 Problem random_problem(Eigen::Index M, Eigen::Index N, Eigen::Index s, Sign sign,
                        std::uint64_t seed) {
   return testing::small_instance(sign, seed, N, M, s);

@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(fit_declines_what_it_cannot_measure) {
   BOOST_TEST_MESSAGE(power.reason);
 }
 
-// The preconditioner from its x-space forms (NOTES §1.1, §1.2) for P+, independently of the
+// The preconditioner from its x-space forms (docs/theory.md §1.1, §1.2) for P+, independently of the
 // J H Jᵀ assembly in predicted_rate.
 BOOST_AUTO_TEST_CASE(predicted_rate_matches_the_x_space_preconditioner) {
   const Problem p = instance(Sign::positive);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference integration of the flows, for cross-checking wnflow run.
 
-Written from NOTES §1 in the flows' native coordinates (w for GF, (r, s) for polar WN),
+Written from docs/theory.md §1 in the flows' native coordinates (w for GF, (r, s) for polar WN),
 not in wnflow's log coordinates, and integrated with SciPy's implicit Radau method at
 tight tolerances. Prints one JSON object: x, alpha_eff, loss, t.
 """

@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(constant_ratio_schedule_closed_form_matches_the_integral) {
       const RunResult r = run_flow(p, fo, tight());
       BOOST_TEST_CONTEXT(to_string(sign) << " L=" << L) {
         BOOST_TEST_REQUIRE(r.converged);
-        // α_eff = α (r/r0)^{1-q} (NOTES C5) against the ODE state log φ.
+        // α_eff = α (r/r0)^{1-q} (docs/theory.md §3.7, C5) against the ODE state log φ.
         const double r0 = fo.alpha * std::sqrt(double(r.w.size()));
         BOOST_TEST(std::abs(r.alpha_eff / (fo.alpha * std::pow(r.radius / r0, 0.9)) - 1) < 1e-12);
         BOOST_TEST(std::abs(r.alpha_eff_integral / r.alpha_eff - 1.0) < 1e-8);

@@ -573,7 +573,7 @@ void lines_panel(std::ostringstream& gp, const FigureSpec& spec, const Panel& pa
 void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Panel& panel, const Table& rows,
                       const std::vector<std::size_t>& selected) {
   const std::string& y = spec.y[0];
-  std::vector<std::string> elements, notes;
+  std::vector<std::string> elements, slope_comments;
   for (const Curve& c : panel.curves) {
     const std::string title = c.series.empty() ? display(spec, y) : series_title(c.series);
     elements.push_back("data " + every(c) + " using " + gp_quote(spec.x) + ":" + gp_quote(y) + " with lines " +
@@ -611,7 +611,7 @@ void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Pane
       elements.push_back("[t=" + gp_number(x_start) + ":" + gp_number(x_end) + "] " + gp_number(y_end) + "*exp(-2*" +
                          gp_number(lambda) + "*(t-(" + gp_number(x_end) + "))) with lines " + colour_of(c.colour) +
                          " dt 2 lw 1.2 notitle");
-      notes.push_back("  # " + (c.series.empty() ? display(spec, y) : series_title(c.series)) + ": " + spec.slope +
+      slope_comments.push_back("  # " + (c.series.empty() ? display(spec, y) : series_title(c.series)) + ": " + spec.slope +
                       " = " + gp_number(lambda) + ", through (" + gp_number(x_end) + ", " + gp_number(y_end) + ")\n");
       ++slopes;
     }
@@ -619,7 +619,7 @@ void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Pane
       elements.push_back(style_entry("dt 2", spec.labels.count(spec.slope) ? spec.labels.at(spec.slope)
                                                                            : "slope " + spec.slope));
   }
-  for (const auto& n : notes) gp << n;
+  for (const auto& n : slope_comments) gp << n;
   gp << "  plot " << join(elements, ", \\\n       ") << "\n";
 }
 
