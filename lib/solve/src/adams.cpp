@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/solve/step_failure.hpp>
 #include <wnflow/solve/adams.hpp>
 #include <wnflow/solve/detail/multistep.hpp>
 
@@ -117,7 +120,15 @@ void AdamsPece::add_node(int keep) {
   scale_step_ = h_used_;
 }
 
-bool AdamsPece::do_step(RosenbrockSystem& sys) {
+std::pair<double, double> AdamsPece::do_step(RosenbrockSystem& sys) {
+  if (!advance(sys)) {
+    if (overflowed_) throw StepOverflow();
+    throw StepUnderflow("the step size could not be adjusted at t = " + format_number(t_));
+  }
+  return {t_old_, t_};
+}
+
+bool AdamsPece::advance(RosenbrockSystem& sys) {
   overflowed_ = false;
   if (!started_) {
     first_step(sys);

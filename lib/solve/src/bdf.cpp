@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/solve/step_failure.hpp>
 #include <wnflow/solve/bdf.hpp>
 #include <wnflow/solve/detail/multistep.hpp>
 
@@ -173,7 +176,12 @@ bool LowRankBdf::newton_in_span(RosenbrockSystem& sys, double c, int& iterations
       iterations);
 }
 
-bool LowRankBdf::do_step(RosenbrockSystem& sys) {
+std::pair<double, double> LowRankBdf::do_step(RosenbrockSystem& sys) {
+  if (!advance(sys)) throw StepUnderflow("the step size could not be adjusted at t = " + format_number(t_));
+  return {t_old_, t_};
+}
+
+bool LowRankBdf::advance(RosenbrockSystem& sys) {
   if (!started_) first_step(sys);
   t_old_ = t_;
   const double min_step = 10.0 * std::abs(std::nextafter(t_, infinity) - t_);

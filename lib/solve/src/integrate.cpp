@@ -1,21 +1,27 @@
-// The integration driver: one loop per stepper family (Odeint's dense output, Odeint's
-// controlled, wnflow's own: adams, bdf, rosenbrock_lowrank), sharing the sampling, stopping
-// and failure logic. Explicitly instantiated for the flows so
-// that Odeint's templates are compiled once, here.
+// The integration driver. Every stepper, Odeint's and wnflow's own (adams, bdf,
+// rosenbrock_lowrank and auto, which composes adams and bdf), models an Odeint stepper concept
+// and is driven by Odeint's integrate_adaptive with one observer, the Watch, which records
+// the samples and applies the stop rules (loss tolerance and floor, blow-up, step limit, step
+// underflow) by throwing Finished. Failures arrive as exceptions (step_failure.hpp, Odeint's
+// step_adjustment_error) and become stop reasons; an overflowing trial step restarts the
+// integration from the last accepted state with a shorter step. Explicitly instantiated for
+// the flows so that Odeint's templates are compiled once, here.
 #include <algorithm>
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <type_traits>
 #include <utility>
-#include <wnflow/solve/adams.hpp>
+#include <wnflow/solve/auto_stepper.hpp>
 #include <wnflow/model/detail/finite.hpp>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/model/gradient_flow.hpp>
 #include <wnflow/solve/bdf.hpp>
 #include <wnflow/solve/integrate.hpp>
 #include <wnflow/solve/rosenbrock.hpp>
+#include <wnflow/solve/step_failure.hpp>
 #include <wnflow/model/weight_norm.hpp>
 #include <wnflow/model/weight_norm_classic.hpp>
 
@@ -112,9 +118,12 @@ using UVec = ublas::vector<double>;
 using UMat = ublas::matrix<double>;
 using RowMajorMap = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
-// A trial stage that overflows must not reach Odeint's error estimate (NaN compares false,
-// so a NaN step could be accepted): the systems throw, and the driver retries a shorter step.
-struct NonFiniteDerivative {};
+// A trial stage that overflows must not reach an error estimate (NaN compares false, so a NaN
+// step could be accepted): the systems throw StepOverflow, and the driver retries shorter.
+template <class V>
+void require_finite(const V& dx) {
+  if (!detail::all_finite(dx)) throw StepOverflow();
+}
 
 // Odeint passes systems by value: these are two pointers wide.
 template <class Flow>
@@ -124,7 +133,7 @@ struct CountedSystem {
   void operator()(const Vector& x, Vector& dx, double) const {
     ++*evals;
     flow->derivative(x, dx);
-    if (!detail::all_finite(dx)) throw NonFiniteDerivative{};
+    require_finite(dx);
   }
 };
 
@@ -137,7 +146,7 @@ struct UblasSystem {
     Eigen::Map<const Vector> xm(&x.data()[0], Eigen::Index(x.size()));
     Eigen::Map<Vector> dm(&dx.data()[0], Eigen::Index(dx.size()));
     flow->derivative(xm, dm);
-    if (!detail::all_finite(dm)) throw NonFiniteDerivative{};
+    require_finite(dm);
   }
 };
 
@@ -174,7 +183,7 @@ template <class Flow>
 struct HasLossBound<Flow, std::void_t<decltype(std::declval<const Flow&>().loss_exceeds(
                               std::declval<const Vector&>(), 0.0))>> : std::true_type {};
 
-// The flow as the low-rank Rosenbrock stepper sees it.
+// The flow as wnflow's steppers see it (rosenbrock.hpp). Copies share the counters.
 template <class Flow>
 struct LowRankSystem final : RosenbrockSystem {
   const Flow* flow;
@@ -184,7 +193,7 @@ struct LowRankSystem final : RosenbrockSystem {
   void rhs(const Vector& x, Vector& dx) override {
     ++*rhs_evals;
     flow->derivative(x, dx);
-    if (!detail::all_finite(dx)) throw NonFiniteDerivative{};
+    require_finite(dx);
   }
   Eigen::Index jacobian_rank() const override { return flow->jacobian_rank(); }
   void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) override {
@@ -215,200 +224,208 @@ struct LowRankSystem final : RosenbrockSystem {
     if constexpr (HasFactorSpan<Flow>::value) {
       ++*rhs_evals;
       flow->rhs_coefficients(x, a0, eta);
-      if (!detail::all_finite(eta)) throw NonFiniteDerivative{};
+      require_finite(eta);
     }
   }
+  double loss(const Vector& x) override { return flow->loss(x); }
 };
 
-template <class Flow>
-class Driver {
+// Thrown by the Watch when a stop rule ends the run: the way out of Odeint's integrate
+// functions, which have no event mechanism.
+struct Finished {};
+
+// A controlled stepper (Odeint's controlled_runge_kutta) whose steps land exactly on the
+// sample times, so that the Watch observes the trajectory there without dense output; the
+// step suggestion survives a step shortened to land. It models Odeint's controlled stepper
+// concept, so integrate_adaptive drives it.
+template <class Controlled>
+class LandOnSamples {
  public:
-  Driver(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer)
-      : flow_(flow), x_(state), o_(o), observer_(observer), samples_(sample_times(o)),
-        tmp_(state.size()) {
+  using state_type = Vector;
+  using deriv_type = Vector;
+  using value_type = double;
+  using time_type = double;
+  using order_type = unsigned short;
+  using stepper_category = ode::controlled_stepper_tag;
+
+  LandOnSamples(Controlled inner, const std::vector<double>& samples, double t_max)
+      : inner_(std::move(inner)), samples_(&samples), t_max_(t_max) {}
+
+  template <class System>
+  ode::controlled_step_result try_step(System system, Vector& x, double& t, double& dt) {
+    while (next_ < samples_->size() && (*samples_)[next_] <= t) ++next_;
+    const double target = next_ < samples_->size() ? (*samples_)[next_] : t_max_;
+    double trial = std::min(dt, target - t);
+    const bool clipped = trial < dt;
+    const ode::controlled_step_result result = inner_.try_step(system, x, t, trial);
+    if (result == ode::success && clipped) {
+      t = target;  // land exactly, and keep the unclipped step suggestion
+      dt = std::max(dt, trial);
+    } else {
+      dt = trial;
+    }
+    last_dt_ = dt;
+    return result;
+  }
+  double current_time_step() const { return last_dt_; }
+
+ private:
+  Controlled inner_;
+  const std::vector<double>* samples_;  // then t_max: where the run ends at the latest
+  double t_max_;
+  std::size_t next_ = 0;
+  double last_dt_ = 0.0;
+};
+
+template <class State>
+const Vector& as_eigen(const State& x, Vector&) {
+  return x;
+}
+const Vector& as_eigen(const UVec& x, Vector& scratch) {
+  scratch = Eigen::Map<const Vector>(&x.data()[0], Eigen::Index(x.size()));
+  return scratch;
+}
+
+// The run's state: the last accepted (x, t), the summary, the samples.
+template <class Flow>
+class Run {
+ public:
+  Run(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer)
+      : flow_(flow), x_(state), o_(o), observer_(observer), samples_(sample_times(o)), tmp_(state.size()) {
     Vector f0(state.size());
     flow_.derivative(x_, f0);
     ++s_.rhs_evals;
     const double speed = f0.lpNorm<Eigen::Infinity>();
     dt_ = std::min({speed > 0 ? 1e-2 / speed : o.t_max, o.first_sample, o.t_max / 10});
-    emit(0.0, x_);
+    if (!detail::all_finite(f0))
+      stop(StopReason::non_finite, "the right-hand side overflowed (blow-up) near t = " + format_number(t_));
   }
 
-  IntegrateSummary run() {
-    const bool stiff_allowed = flow_.dimension() <= o_.stiff_max_dim;
-    switch (o_.stepper) {
-      case StepperKind::dopri5: run_dense(dopri5()); break;
-      case StepperKind::bulirsch_stoer: {
-        ode::bulirsch_stoer_dense_out<Vector, double, Vector, double, ode::vector_space_algebra> st(o_.atol, o_.rtol);
-        run_dense(st);
-        break;
-      }
-      case StepperKind::cash_karp54:
-        run_controlled(ode::make_controlled(o_.atol, o_.rtol,
-            ode::runge_kutta_cash_karp54<Vector, double, Vector, double, ode::vector_space_algebra>()),
-            StepperKind::cash_karp54);
-        break;
-      case StepperKind::fehlberg78: run_controlled(fehlberg78(), StepperKind::fehlberg78); break;
-      case StepperKind::rosenbrock4: run_rosenbrock(); break;
-      case StepperKind::rosenbrock_lowrank: run_lowrank(); break;
-      case StepperKind::bdf: run_bdf(); break;
-      case StepperKind::adams: {
-        AdamsPece st(x_.size(), o_.atol, o_.rtol);
-        run_own(st, StepperKind::adams);
-        break;
-      }
-      case StepperKind::automatic: run_auto(stiff_allowed); break;
+  // Odeint's observer: called with the state after each accepted step (and at the start and
+  // end of each integrate_adaptive call). `interpolate(t, x)` gives the state at a sample time
+  // within the last step, for steppers with dense output; steppers without it land on the
+  // samples (LandOnSamples).
+  template <class Stepper>
+  struct Watch {
+    Run* run;
+    Stepper* stepper;  // not const: some of Odeint's steppers interpolate through a non-const calc_state
+    template <class State>
+    void operator()(const State& x, double t) const {
+      run->observe(*stepper, as_eigen(x, run->scratch_), t);
     }
+  };
+
+  template <class Stepper>
+  Watch<Stepper> watch(Stepper& st) {
+    return {this, &st};
+  }
+
+  // Runs `st` from the last accepted state to t_max with Odeint's integrate_adaptive, again
+  // from the last accepted state with a shorter step after an overflow.
+  template <class Stepper, class System, class State>
+  void drive(Stepper& st, System system, State& scratch_state) {
+    if (stopped_) return;
+    for (;;) {
+      try {
+        load(scratch_state);
+        // No end time for Odeint: its landing on one re-initializes the stepper, which restarts
+        // a multistep method at order 1; the Watch stops at t_max instead (from the dense
+        // output, or where LandOnSamples landed).
+        ode::integrate_adaptive(boost::ref(st), system, scratch_state, t_, std::numeric_limits<double>::infinity(), dt_,
+                                watch(st));
+        // Odeint returns without a step when the stepper's step size is not positive.
+        if (!stopped_)
+          stop(StopReason::step_underflow,
+               "the step size underflowed (" + format_number(step_of(st)) + ") at t = " + format_number(t_));
+        return;
+      } catch (const Finished&) {
+        return;
+      } catch (const StepOverflow&) {
+        if (!shrink_after_overflow()) return;
+      } catch (const StepUnderflow& e) {
+        stop(StopReason::step_underflow, e.what());
+        return;
+      } catch (const ode::step_adjustment_error& e) {
+        stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
+        return;
+      }
+    }
+  }
+
+  IntegrateSummary finish() {
     if (last_emitted_ != t_) emit(t_, x_);
     if (loss_stale_) s_.loss = flow_.loss(x_);
     s_.t = t_;
     return s_;
   }
 
+  IntegrateSummary& summary() { return s_; }
+  const std::vector<double>& samples() const { return samples_; }
+
  private:
-  auto fehlberg78() const {
-    return ode::make_controlled(o_.atol, o_.rtol,
-        ode::runge_kutta_fehlberg78<Vector, double, Vector, double, ode::vector_space_algebra>());
+  void load(Vector& state) { state = x_; }
+  void load(UVec& state) {
+    state.resize(std::size_t(x_.size()));
+    Eigen::Map<Vector>(&state.data()[0], x_.size()) = x_;
   }
 
-  auto dopri5() const {
-    return ode::make_dense_output(o_.atol, o_.rtol,
-        ode::runge_kutta_dopri5<Vector, double, Vector, double, ode::vector_space_algebra>());
+  template <class Stepper>
+  static auto step_of(const Stepper& st) -> decltype(st.current_time_step()) {
+    return st.current_time_step();
   }
 
-  // auto: the Adams stepper until the stiffness vote (stiff_vote) or the step budget says the
-  // flow is stiff, then bdf from the current state. Adams pays 2 right-hand sides a step where
-  // fehlberg78 paid 13, so the vote must be cheap too: the power iteration for ρ(J) (12
-  // right-hand sides cold, 3 or more warm) runs only when the stepper's free estimate of h ρ
-  // says it may pass.
-  void run_auto(bool stiff_allowed) {
-    AdamsPece st(x_.size(), o_.atol, o_.rtol);
-    long local = 0;
-    double estimate = 0.0;  // the largest free estimate of h ρ since the last check
-    const bool stiff = !run_own(st, StepperKind::adams, [&](const AdamsPece& adams) {
-      if (!stiff_allowed) return false;
-      if (++local >= o_.stiff_switch_steps) return true;
-      estimate = std::max(estimate, adams.stiffness());
-      if (!stiff_check_due(local)) return false;
-      const bool vote = stiff_vote(adams.order() <= stiff_max_order ? estimate : 0.0, adams.current_derivative());
-      estimate = 0.0;
-      const bool soon = ending_soon(local);
-      return vote && !soon;
-    });
-    if (stiff) {
-      s_.switch_time = t_;
-      run_bdf();
+  template <class Stepper>
+  void observe(Stepper& st, const Vector& x, double t) {
+    if (!started_) {  // the initial state
+      started_ = true;
+      emit(0.0, x);
+      return;
     }
-  }
-
-  // Power iteration for the largest |eigenvalue| of the Jacobian at x_, with Jacobian-vector
-  // products by finite differences of the right-hand side (no Jacobian is formed) around
-  // f0 = f(x_), which the explicit stepper already evaluated at its accepted state. Each check
-  // starts from the previous check's vector: the dominant direction moves little between
-  // checks, so the estimate settles in a few products; a cold start takes all twelve. The
-  // vote needs dt ρ to a few per cent (threshold 0.3 against Adams' 0.8-3.5 when held).
-  double spectral_radius(const Vector& f0) {
-    const auto n = x_.size();
-    const bool warm = power_vector_.size() == n;
-    if (!warm) power_vector_ = Vector::LinSpaced(n, 1.0, 2.0).normalized();
-    Vector& v = power_vector_;
-    Vector f1(n), xp(n);
-    const double eps = 1e-7 * std::max(1.0, x_.norm());
-    double rho = 0.0;
-    for (int k = 0; k < max_power_products; ++k) {
-      xp = x_ + eps * v;
-      flow_.derivative(xp, f1);
-      ++s_.rhs_evals;
-      v = (f1 - f0) / eps;
-      const double previous = rho;
-      rho = v.norm();
-      if (!(rho > 0.0) || !std::isfinite(rho)) {
-        power_vector_.resize(0);  // a cold start next time
-        return 0.0;
+    if (!(t > t_)) return;  // no step since the last call: a restart, or Odeint's end-time landing
+    overflow_retries_ = 0;
+    ++s_.steps;
+    emit_samples(st, x, t);
+    dt_ = step_of(st);
+    if constexpr (std::is_same_v<typename Stepper::stepper_category, ode::dense_output_stepper_tag>) {
+      if (t > o_.t_max) {  // the step passed the horizon: the state there, from the dense output
+        interpolate(st, o_.t_max);
+        x_ = tmp_;
+        t_ = o_.t_max;
+        if (finished()) throw Finished{};
+        return;
       }
-      v /= rho;
-      if (warm && k >= min_power_products - 1 && std::abs(rho - previous) <= power_settled * rho) break;
     }
-    return rho;
+    x_ = x;
+    t_ = t;
+    if (finished()) throw Finished{};
   }
-  static constexpr int min_power_products = 3, max_power_products = 12;
-  static constexpr double power_settled = 0.01;
-  Vector power_vector_;  // the last check's estimate of the dominant direction
 
-  // auto's stiffness vote: true when dt ρ(J) exceeded stiff_threshold, with the step held
-  // (grown less than stiff_growth since the previous check), at two checks with dt ρ above the
-  // threshold in between. An explicit stepper whose step is held by its stability limit is
-  // wasting work on a stiff problem. Adams held by stability sits at dt ρ ≈ 0.8-3.5 (orders
-  // 1-3, which its order control picks there), so 0.3 leaves a margin; a step still growing
-  // by accuracy (1.2-1.7x a check on the non-stiff P± flows, which end in Adams) is not held.
-  // Measured at N = 400: threshold 0.3 or 0.5 within 0.2 %; growth limit 1.5 instead of 1.2
-  // +2 % (it hands the non-stiff flows to bdf); threshold 1.0 left one flow on Adams at dt ρ
-  // = 0.86 for the whole 20 000-step budget.
-  static constexpr double stiff_growth = 1.2;
-  // The free estimate (AdamsPece::stiffness) is at or above dt ρ on the flows measured; a check
-  // below half the threshold skips the power iteration and counts as not stiff.
-  static constexpr double estimate_gate = 0.5;
-  // Adams held by stability drops to orders 1-3, whose stability intervals are the longest;
-  // at higher orders its step is held by accuracy, and bdf (order <= 5, larger error
-  // constants) would take no longer steps, so a check there counts as not stiff (and skips
-  // the power iteration). Measured (callgrind, 20-case grids): N = 400 -8.6 %, N = 150
-  // -4.9 %; the two N = 400 rows where the vote handed a flow ending soon to bdf (P± L = 3
-  // α = 1) stay on Adams. An estimate of bdf's step from Adams' differences (LSODA's test)
-  // does not tell them apart: a stability-held history is noise at the tolerance level, and
-  // the estimate comes out 0.4-2.2x Adams' step on flows where bdf pays and where it does not.
-  static constexpr int stiff_max_order = 4;
-  double last_stiffness_ = 0.0;  // the vote's state: dt·ρ at the last check, and the count
-  int votes_ = 0;
-  bool loss_stale_ = false;  // s_.loss is not that of x_ (see finished())
-  // Checks at steps 5 and 10, then every 10 steps up to 2·stiff_check_every, then every
-  // stiff_check_every steps, so that a flow stiff from t = 0 leaves the explicit stepper early.
-  bool stiff_check_due(long local) const {
-    const long every = o_.stiff_check_every;
-    const long interval = local <= 10 ? std::min(every, 5L) : local < 2 * every ? std::min(every, 10L) : every;
-    return local % interval == 0;
-  }
-  // A stiff vote near the end: bdf would pay a Jacobian and its factorizations for a tail that
-  // Adams finishes in a few steps. Within ending_factor of loss_tol, where the loss fell fast
-  // enough since the last check that Adams reaches loss_tol within ending_steps more steps at
-  // that pace, the switch waits (at most max_deferrals checks). At N = 400 the vote came at a
-  // loss of 9e-20, 2e-19 and 6e-18 (loss_tol 1e-20) on three flows, where Adams alone needed
-  // 6, 4 and 27 more steps; on every flow that needs bdf it came at 5e-13 or more. The pace
-  // test keeps a stability-bound tail on bdf: N = 2000 P+ GF L = 2 α = 1 votes at 4e-18 but
-  // Adams alone does not finish it in 5000 steps.
-  bool ending_soon(long local) {
-    const double loss = o_.loss_tol > 0.0 ? flow_.loss(x_) : 0.0;
-    bool soon = false;
-    if (deferrals_ < max_deferrals && loss > 0.0 && loss <= ending_factor * o_.loss_tol && check_loss_ > loss &&
-        local > check_step_) {
-      const double decades_per_step = std::log10(check_loss_ / loss) / double(local - check_step_);
-      soon = std::log10(loss / o_.loss_tol) <= ending_steps * decades_per_step;
+  template <class Stepper>
+  void emit_samples(Stepper& st, const Vector& x, double t) {
+    if constexpr (std::is_same_v<typename Stepper::stepper_category, ode::dense_output_stepper_tag>) {
+      for (; next_ < samples_.size() && samples_[next_] <= t; ++next_) {
+        if (samples_[next_] == t) {
+          emit(t, x);
+        } else {
+          interpolate(st, samples_[next_]);
+          emit(samples_[next_], tmp_);
+        }
+      }
+    } else {  // LandOnSamples: the step ended on the sample
+      (void)st;
+      if (next_ < samples_.size() && t >= samples_[next_]) emit(samples_[next_++], x);
     }
-    check_loss_ = loss;
-    check_step_ = local;
-    if (soon) ++deferrals_;
-    return soon;
   }
-  static constexpr double ending_factor = 1e3;
-  static constexpr double ending_steps = 50;
-  static constexpr int max_deferrals = 2;
-  int deferrals_ = 0;
-  double check_loss_ = 0.0;  // the loss and the step count at the previous check
-  long check_step_ = 0;
 
-  bool stiff_vote(double estimate, const Vector& f0) {
-    if (!(estimate > estimate_gate * o_.stiff_threshold)) {
-      votes_ = 0;
-      last_stiffness_ = 0.0;
-      return false;
+  template <class Stepper>
+  void interpolate(Stepper& st, double t) {
+    if constexpr (std::is_same_v<typename Stepper::state_type, UVec>) {
+      UVec u(std::size_t(x_.size()));
+      st.calc_state(t, u);
+      tmp_ = Eigen::Map<const Vector>(&u.data()[0], x_.size());
+    } else {
+      st.calc_state(t, tmp_);
     }
-    const double stiffness = dt_ * spectral_radius(f0);
-    const bool saturated = !(last_stiffness_ > 0.0) || stiffness < stiff_growth * last_stiffness_;
-    if (!(stiffness > o_.stiff_threshold))
-      votes_ = 0;
-    else if (saturated)
-      ++votes_;
-    last_stiffness_ = stiffness;
-    return votes_ >= 2;
   }
 
   void emit(double t, const Vector& x) {
@@ -430,6 +447,7 @@ class Driver {
   void stop(StopReason r, std::string message = {}) {
     s_.stop_reason = r;
     s_.message = std::move(message);
+    stopped_ = true;
   }
 
   // After an accepted step ending at (t_, x_): true when the run is over.
@@ -477,206 +495,97 @@ class Driver {
     return false;
   }
 
-  // Dense-output steppers: step freely, interpolate at the sample times.
-  template <class Dense>
-  void run_dense(Dense&& st) {
-    s_.stepper_used = o_.stepper == StepperKind::bulirsch_stoer ? StepperKind::bulirsch_stoer : StepperKind::dopri5;
-    CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
-    st.initialize(x_, t_, dt_);
-    for (;;) {
-      std::pair<double, double> span;
-      try {
-        span = st.do_step(sys);
-      } catch (const ode::step_adjustment_error& e) {
-        stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
-        return;
-      } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return;
-        st.initialize(x_, t_, dt_);
-        continue;
-      }
-      overflow_retries_ = 0;
-      ++s_.steps;
-      const double end = std::min(span.second, o_.t_max);
-      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
-        st.calc_state(samples_[next_], tmp_);
-        emit(samples_[next_], tmp_);
-      }
-      if (span.second >= o_.t_max) {
-        st.calc_state(o_.t_max, x_);
-        t_ = o_.t_max;
-      } else {
-        x_ = st.current_state();
-        t_ = span.second;
-        dt_ = st.current_time_step();
-      }
-      if (finished()) return;
-    }
-  }
-
-  // Controlled steppers without dense output: clip steps to land on the sample times.
-  template <class Controlled>
-  void run_controlled(Controlled st, StepperKind kind) {
-    s_.stepper_used = kind;
-    CountedSystem<Flow> sys{&flow_, &s_.rhs_evals};
-    int failures = 0;
-    for (;;) {
-      const double target = next_ < samples_.size() ? std::min(samples_[next_], o_.t_max) : o_.t_max;
-      double dt = std::min(dt_, target - t_);
-      const bool clipped = dt < dt_;
-      ode::controlled_step_result result;
-      try {
-        result = st.try_step(sys, x_, t_, dt);
-      } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return;
-        continue;
-      }
-      overflow_retries_ = 0;
-      if (result == ode::fail) {
-        dt_ = dt;
-        if (++failures > 500 || t_ + dt_ == t_) {
-          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
-          return;
-        }
-        continue;
-      }
-      failures = 0;
-      ++s_.steps;
-      if (clipped) {
-        t_ = target;  // land exactly, and keep the unclipped step suggestion
-        dt_ = std::max(dt_, dt);
-      } else {
-        dt_ = dt;
-      }
-      if (next_ < samples_.size() && t_ >= samples_[next_]) emit(samples_[next_++], x_);
-      if (finished()) return;
-    }
-  }
-
-  // rosenbrock4 (dense output) with the flow's analytic Jacobian; Odeint wants uBLAS here.
-  void run_rosenbrock() {
-    s_.stepper_used = StepperKind::rosenbrock4;
-    const auto n = x_.size();
-    Matrix scratch(n, n);
-    UblasSystem<Flow> sys{&flow_, &s_.rhs_evals};
-    UblasJacobian<Flow> jac{&flow_, &s_.jacobian_evals, &scratch};
-    UVec ux(n), utmp(n);
-    Eigen::Map<Vector>(&ux.data()[0], n) = x_;
-    auto st = ode::make_dense_output(o_.atol, o_.rtol, ode::rosenbrock4<double>());
-    st.initialize(ux, t_, dt_);
-    for (;;) {
-      std::pair<double, double> span;
-      try {
-        span = st.do_step(std::make_pair(sys, jac));
-      } catch (const ode::step_adjustment_error& e) {
-        stop(StopReason::step_underflow, std::string("the step size could not be adjusted: ") + e.what());
-        return;
-      } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return;
-        Eigen::Map<Vector>(&ux.data()[0], n) = x_;
-        st.initialize(ux, t_, dt_);
-        continue;
-      }
-      overflow_retries_ = 0;
-      ++s_.steps;
-      const double end = std::min(span.second, o_.t_max);
-      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
-        st.calc_state(samples_[next_], utmp);
-        tmp_ = Eigen::Map<const Vector>(&utmp.data()[0], n);
-        emit(samples_[next_], tmp_);
-      }
-      if (span.second >= o_.t_max) {
-        st.calc_state(o_.t_max, utmp);
-        x_ = Eigen::Map<const Vector>(&utmp.data()[0], n);
-        t_ = o_.t_max;
-      } else {
-        x_ = Eigen::Map<const Vector>(&st.current_state().data()[0], n);
-        t_ = span.second;
-        dt_ = st.current_time_step();
-      }
-      if (finished()) return;
-    }
-  }
-
-  // The low-rank Rosenbrock stepper (rosenbrock.hpp): rosenbrock4's method and step control,
-  // Woodbury solves.
-  void run_lowrank() {
-    LowRankRosenbrock st(x_.size(), flow_.jacobian_rank(), o_.atol, o_.rtol);
-    run_own(st, StepperKind::rosenbrock_lowrank);
-    s_.factorizations += st.solver().woodbury_factorizations + st.solver().dense_factorizations;
-  }
-
-  // Variable-order BDF with the same Woodbury solves (bdf.hpp).
-  void run_bdf() {
-    LowRankBdf st(x_.size(), flow_.jacobian_rank(), o_.atol, o_.rtol);
-    run_own(st, StepperKind::bdf);
-    s_.factorizations += st.factorizations();
-  }
-
-  template <class Stepper>
-  static bool overflowed(const Stepper&) { return false; }
-  static bool overflowed(const AdamsPece& st) { return st.overflowed(); }
-
-  struct NoHandOver {
-    template <class Stepper>
-    bool operator()(const Stepper&) const { return false; }
-  };
-
-  // The loop shared by wnflow's own steppers (adams, rosenbrock_lowrank, bdf; the interface
-  // of Odeint's dense-output steppers). After each accepted step that did not end the run,
-  // hand_over(st) may end the loop early: run_own then returns false.
-  template <class Stepper, class HandOver = NoHandOver>
-  bool run_own(Stepper& st, StepperKind kind, HandOver hand_over = {}) {
-    s_.stepper_used = kind;
-    LowRankSystem<Flow> sys(&flow_, &s_.rhs_evals, &s_.jacobian_evals);
-    st.initialize(x_, t_, dt_);
-    for (;;) {
-      try {
-        if (!st.do_step(sys)) {
-          if (overflowed(st)) {  // as an overflowing right-hand side: shorter, then blow-up
-            if (!shrink_after_overflow()) return true;
-            st.initialize(x_, t_, dt_);
-            continue;
-          }
-          stop(StopReason::step_underflow, "the step size could not be adjusted at t = " + format_number(t_));
-          return true;
-        }
-      } catch (const NonFiniteDerivative&) {
-        if (!shrink_after_overflow()) return true;
-        st.initialize(x_, t_, dt_);
-        continue;
-      }
-      overflow_retries_ = 0;
-      ++s_.steps;
-      const double end = std::min(st.current_time(), o_.t_max);
-      for (; next_ < samples_.size() && samples_[next_] <= end; ++next_) {
-        st.calc_state(samples_[next_], tmp_);
-        emit(samples_[next_], tmp_);
-      }
-      if (st.current_time() >= o_.t_max) {
-        st.calc_state(o_.t_max, x_);
-        t_ = o_.t_max;
-      } else {
-        x_ = st.current_state();
-        t_ = st.current_time();
-        dt_ = st.current_time_step();
-      }
-      if (finished()) return true;
-      if (hand_over(st)) return false;
-    }
-  }
-
   const Flow& flow_;
   Vector& x_;
   const IntegrateOptions& o_;
   const Observer& observer_;
   std::vector<double> samples_;
   std::size_t next_ = 0;
-  Vector tmp_;
+  Vector tmp_, scratch_;
   double t_ = 0.0, dt_ = 0.0, last_emitted_ = -1.0;
   int overflow_retries_ = 0;
+  bool started_ = false, stopped_ = false;
+  bool loss_stale_ = false;  // s_.loss is not that of x_ (see finished())
   IntegrateSummary s_;
 };
+
+template <class Flow>
+IntegrateSummary run_stepper(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer) {
+  Run<Flow> run(flow, state, o, observer);
+  IntegrateSummary& s = run.summary();
+  const auto n = state.size();
+  CountedSystem<Flow> counted{&flow, &s.rhs_evals};
+  LowRankSystem<Flow> low_rank(&flow, &s.rhs_evals, &s.jacobian_evals);
+  Vector scratch(n);
+  using Algebra = ode::vector_space_algebra;
+  s.stepper_used = o.stepper;
+  switch (o.stepper) {
+    case StepperKind::dopri5: {
+      auto st = ode::make_dense_output(o.atol, o.rtol, ode::runge_kutta_dopri5<Vector, double, Vector, double, Algebra>());
+      run.drive(st, counted, scratch);
+      break;
+    }
+    case StepperKind::bulirsch_stoer: {
+      ode::bulirsch_stoer_dense_out<Vector, double, Vector, double, Algebra> st(o.atol, o.rtol);
+      run.drive(st, counted, scratch);
+      break;
+    }
+    case StepperKind::cash_karp54: {
+      LandOnSamples st(ode::make_controlled(o.atol, o.rtol, ode::runge_kutta_cash_karp54<Vector, double, Vector, double, Algebra>()),
+                       run.samples(), o.t_max);
+      run.drive(st, counted, scratch);
+      break;
+    }
+    case StepperKind::fehlberg78: {
+      LandOnSamples st(ode::make_controlled(o.atol, o.rtol, ode::runge_kutta_fehlberg78<Vector, double, Vector, double, Algebra>()),
+                       run.samples(), o.t_max);
+      run.drive(st, counted, scratch);
+      break;
+    }
+    case StepperKind::rosenbrock4: {  // the flow's analytic Jacobian; Odeint wants uBLAS here
+      Matrix jacobian_scratch(n, n);
+      auto st = ode::make_dense_output(o.atol, o.rtol, ode::rosenbrock4<double>());
+      UVec u(static_cast<std::size_t>(n));
+      run.drive(st, std::make_pair(UblasSystem<Flow>{&flow, &s.rhs_evals},
+                                   UblasJacobian<Flow>{&flow, &s.jacobian_evals, &jacobian_scratch}), u);
+      break;
+    }
+    case StepperKind::rosenbrock_lowrank: {
+      LowRankRosenbrock st(n, flow.jacobian_rank(), o.atol, o.rtol);
+      run.drive(st, low_rank, scratch);
+      s.factorizations += st.solver().woodbury_factorizations + st.solver().dense_factorizations;
+      break;
+    }
+    case StepperKind::bdf: {
+      LowRankBdf st(n, flow.jacobian_rank(), o.atol, o.rtol);
+      run.drive(st, low_rank, scratch);
+      s.factorizations += st.factorizations();
+      break;
+    }
+    case StepperKind::adams: {
+      AdamsPece st(n, o.atol, o.rtol);
+      run.drive(st, low_rank, scratch);
+      break;
+    }
+    case StepperKind::automatic: {
+      AutoStepper::Options ao;
+      ao.atol = o.atol;
+      ao.rtol = o.rtol;
+      ao.loss_tol = o.loss_tol;
+      ao.switch_steps = o.stiff_switch_steps;
+      ao.check_every = o.stiff_check_every;
+      ao.threshold = o.stiff_threshold;
+      ao.stiff_allowed = n <= o.stiff_max_dim;
+      AutoStepper st(n, ao);
+      run.drive(st, low_rank, scratch);
+      s.stepper_used = st.switched() ? StepperKind::bdf : StepperKind::adams;
+      s.switch_time = st.switch_time();
+      s.factorizations += st.factorizations();
+      break;
+    }
+  }
+  return run.finish();
+}
 
 }  // namespace
 
@@ -687,8 +596,7 @@ IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptio
   if (state.size() != flow.dimension())
     throw InputError("state has dimension " + std::to_string(state.size()) + ", the flow expects " +
                      std::to_string(flow.dimension()));
-  Driver<Flow> driver(flow, state, options, observer);
-  return driver.run();
+  return run_stepper(flow, state, options, observer);
 }
 
 template IntegrateSummary integrate<GradientFlow>(const GradientFlow&, Vector&, const IntegrateOptions&, const Observer&);

@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/solve/step_failure.hpp>
 #include <wnflow/solve/rosenbrock.hpp>
 
 namespace wnflow {
@@ -321,7 +324,12 @@ double LowRankRosenbrock::attempt(RosenbrockSystem& sys, double dt) {
 // rosenbrock4_controller::try_step (safety 0.9, factor bounds 1/6 and 5, the predictive
 // controller after the first step, no growth right after a rejection), looped as
 // rosenbrock4_dense_output::do_step does.
-bool LowRankRosenbrock::do_step(RosenbrockSystem& sys) {
+std::pair<double, double> LowRankRosenbrock::do_step(RosenbrockSystem& sys) {
+  if (!advance(sys)) throw StepUnderflow("the step size could not be adjusted at t = " + format_number(t_));
+  return {t_old_, t_};
+}
+
+bool LowRankRosenbrock::advance(RosenbrockSystem& sys) {
   constexpr double safe = 0.9, fac1 = 5.0, fac2 = 1.0 / 6.0;
   t_old_ = t_;
   for (int rejected = 0;; ++rejected) {

@@ -19,11 +19,13 @@
 // that the order moves by one to whichever of k − 1, k, k + 1 has the smaller error, and the
 // step changes by at most 2x up, 5x down.
 //
-// The same stepper interface as LowRankBdf (initialize, do_step, calc_state, ...), so one
-// integrate loop drives both. stiffness() is a free estimate of h ρ(J) from the last step,
+// Odeint's dense-output stepper concept (initialize, do_step, calc_state, current_state, ...),
+// like LowRankBdf, so Odeint's integrate functions drive both. stiffness() is a free estimate of h ρ(J) from the last step,
 // h |f(x_{n+1}) − f(p)| / |x_{n+1} − p|: auto uses it to decide when a power iteration for
 // ρ(J) is worth its cost.
 #include <array>
+#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+#include <utility>
 #include <wnflow/solve/rosenbrock.hpp>
 
 namespace wnflow {
@@ -31,15 +33,23 @@ namespace wnflow {
 class AdamsPece {
  public:
   static constexpr int max_order = 12;
+  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
+  // integrate functions drive this stepper like its own.
+  using state_type = Vector;
+  using deriv_type = Vector;
+  using value_type = double;
+  using time_type = double;
+  using order_type = unsigned short;
+  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
 
   AdamsPece(Eigen::Index n, double atol, double rtol);
 
   // Restart at order 1 from x0 at t0; dt0 bounds the first step.
   void initialize(const Vector& x0, double t0, double dt0);
-  // One accepted step. False when the step size underflowed, 500 attempts in a row failed, or
-  // the step overflowed (overflowed(): the error estimate was not finite).
-  bool do_step(RosenbrockSystem& sys);
-  bool overflowed() const { return overflowed_; }
+  // One accepted step; returns [previous_time, current_time]. Throws StepUnderflow when the
+  // step size underflowed or 500 attempts in a row failed, StepOverflow when the error
+  // estimate was not finite (step_failure.hpp).
+  std::pair<double, double> do_step(RosenbrockSystem& sys);
   // The integrated interpolant of the last step's corrector, on [previous_time, current_time].
   void calc_state(double t, Vector& x) const;
 
@@ -47,12 +57,14 @@ class AdamsPece {
   const Vector& current_derivative() const { return f_; }  // f(current_state()), evaluated
   double current_time() const { return t_; }
   double previous_time() const { return t_old_; }
-  double current_time_step() const { return h_; }  // the next step's size
+  double current_time_step() const { return started_ ? h_ : h_bound_; }  // the next step's size (its bound before the first)
   int order() const { return order_; }
   double stiffness() const { return stiffness_; }
 
  private:
   static constexpr int max_nodes = max_order + 2;
+  // One accepted step; false on failure, with overflowed_ saying which.
+  bool advance(RosenbrockSystem& sys);
   void first_step(RosenbrockSystem& sys);
   // The step's scalar coefficients for order k from t_ with step h_ (see adams.cpp).
   void coefficients(int k);

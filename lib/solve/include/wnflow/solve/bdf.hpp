@@ -21,6 +21,8 @@
 // depth-2 flows), the Newton iteration runs on the k-vector η (bdf.cpp, newton_in_span):
 // two products with A an iteration instead of a right-hand side plus a Woodbury solve (four).
 #include <array>
+#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+#include <utility>
 #include <wnflow/solve/rosenbrock.hpp>
 
 namespace wnflow {
@@ -28,21 +30,30 @@ namespace wnflow {
 class LowRankBdf {
  public:
   static constexpr int max_order = 5;
+  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
+  // integrate functions drive this stepper like its own.
+  using state_type = Vector;
+  using deriv_type = Vector;
+  using value_type = double;
+  using time_type = double;
+  using order_type = unsigned short;
+  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
 
   LowRankBdf(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
 
   // Restart at order 1 from x0 at t0; dt0 bounds the first step, which is otherwise chosen
   // from the initial derivative (Hairer, Nørsett & Wanner, II.4) on the first do_step.
   void initialize(const Vector& x0, double t0, double dt0);
-  // One accepted step. False when the step size underflowed or 500 attempts in a row failed.
-  bool do_step(RosenbrockSystem& sys);
+  // One accepted step; returns [previous_time, current_time]. Throws StepUnderflow when the
+  // step size underflowed or 500 attempts in a row failed (step_failure.hpp).
+  std::pair<double, double> do_step(RosenbrockSystem& sys);
   // The interpolating polynomial of the last step, valid on [previous_time, current_time].
   void calc_state(double t, Vector& x) const;
 
   const Vector& current_state() const { return x_; }
   double current_time() const { return t_; }
   double previous_time() const { return t_old_; }
-  double current_time_step() const { return h_; }  // the next step's size
+  double current_time_step() const { return started_ ? h_ : h_bound_; }  // the next step's size (its bound before the first)
   int order() const { return order_; }
   long factorizations() const { return factorizations_; }
   const LowRankSolver& solver() const { return solver_; }
@@ -52,6 +63,7 @@ class LowRankBdf {
   long span_iterations() const { return span_iterations_; }
 
  private:
+  bool advance(RosenbrockSystem& sys);  // one accepted step; false on failure
   // Re-express the difference table for a step size scaled by `factor` (same order).
   void rescale_history(double factor);
   void first_step(RosenbrockSystem& sys);

@@ -17,6 +17,9 @@
 // not pay off.
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
+#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+#include <limits>
+#include <utility>
 #include <wnflow/model/gram_structure.hpp>
 #include <wnflow/model/network.hpp>
 
@@ -45,6 +48,9 @@ class RosenbrockSystem {
   // coordinates have this form; bdf then runs its Newton iteration on η (LowRankBdf).
   virtual bool rhs_in_factor_span() const { return false; }
   virtual void rhs_coefficients(const Vector& /*x*/, double /*a0*/, Vector& /*eta*/) {}
+  // Optional: the flow's loss at x, for the auto stepper's test of a run about to end
+  // (auto_stepper.hpp); NaN when the system has none.
+  virtual double loss(const Vector& /*x*/) { return std::numeric_limits<double>::quiet_NaN(); }
 };
 
 // (σ I − J) x = b for J = diag(D) + U V^T. Woodbury: with Δ = σ − D and W = Δ^{-1} U,
@@ -127,12 +133,22 @@ class LowRankSolver {
 // output; the interface mirrors rosenbrock4_dense_output.
 class LowRankRosenbrock {
  public:
+  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
+  // integrate functions drive this stepper like its own.
+  using state_type = Vector;
+  using deriv_type = Vector;
+  using value_type = double;
+  using time_type = double;
+  using order_type = unsigned short;
+  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
+
   LowRankRosenbrock(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
 
   void initialize(const Vector& x0, double t0, double dt0);
-  // One accepted step, retrying rejected ones from the same state and Jacobian. False when
-  // the step was rejected 500 times in a row (Odeint's failed_step_checker limit).
-  bool do_step(RosenbrockSystem& sys);
+  // One accepted step, retrying rejected ones from the same state and Jacobian; returns
+  // [previous_time, current_time]. Throws StepUnderflow when the step was rejected 500 times
+  // in a row (Odeint's failed_step_checker limit).
+  std::pair<double, double> do_step(RosenbrockSystem& sys);
   void calc_state(double t, Vector& x) const;  // dense output on [previous_time, current_time]
 
   const Vector& current_state() const { return x_; }
@@ -142,6 +158,7 @@ class LowRankRosenbrock {
   const LowRankSolver& solver() const { return solver_; }
 
  private:
+  bool advance(RosenbrockSystem& sys);  // one accepted step; false on failure
   // One trial step of size dt from x_ into xnew_/xerr_; returns the scaled error norm.
   double attempt(RosenbrockSystem& sys, double dt);
   double error_norm() const;
