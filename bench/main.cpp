@@ -3,6 +3,7 @@
 // processes. The measuring lives in bench.hpp; this file parses and prints.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 #include "bench.hpp"
 #include <wnflow/lab/csv.hpp>
@@ -16,29 +17,13 @@ namespace wnflow::app {
 
 namespace {
 struct BenchArgs {
-  bool quick = false, peers = false;
-  std::string n, steppers, signs, depths, alphas, flows, ratio = "0.05";
-  std::string rtol = "1e-9", atol = "1e-14", t_max = "1e7", loss_tol = "1e-20";
-  std::string timeout, seed = "1", predict_max_n = "2000", peer_max_n = "2000", dense_max_dim = "3000";
-  std::string repeats = "1", matvec_threads = "0";
-  std::string python, scipy_peer, cvode_peer, peer_list, instance_format = "npy";
-  std::string csv, json, wnflow;
+  BenchOptions options;  // the scalar options, bound to their fields
+  bool quick = false;
+  // Comma-separated lists (add_list); "" or absent: the default grid.
+  std::string n, steppers, signs, depths, alphas, flows, peer_list;
+  std::optional<double> timeout;
+  std::string python, scipy_peer, cvode_peer, wnflow, csv, json;
 };
-
-std::vector<std::string> split(const std::string& text, const std::string& option) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : text + ",") {
-    if (ch == ',') {
-      if (cur.empty()) throw InputError(option + ": empty item in list '" + text + "'");
-      out.push_back(cur);
-      cur.clear();
-    } else if (ch != ' ') {
-      cur += ch;
-    }
-  }
-  return out;
-}
 
 std::string exe_dir() {
   char buf[4096];
@@ -56,69 +41,21 @@ std::string first_existing(const std::vector<std::string>& candidates) {
 }
 
 BenchOptions parse(const BenchArgs& a) {
-  BenchOptions o;
+  BenchOptions o = a.options;
   if (a.quick) {
     o.sizes = {150, 400};
     o.depths = {2};
     o.alphas = {1.0};
     o.timeout = 10;
   }
-  if (!a.n.empty()) {
-    o.sizes.clear();
-    for (const auto& s : split(a.n, "--n")) o.sizes.push_back(parse_int_at_least(s, "--n", 4));
-  }
-  if (!a.steppers.empty()) {
-    o.steppers.clear();
-    for (const auto& s : split(a.steppers, "--steppers")) {
-      try {
-        o.steppers.push_back(parse_stepper(s));
-      } catch (const InputError& e) {
-        throw InputError(std::string("--steppers: ") + e.what());
-      }
-    }
-  }
-  if (!a.signs.empty()) {
-    o.signs.clear();
-    for (const auto& s : split(a.signs, "--signs")) {
-      try {
-        o.signs.push_back(parse_sign(s));
-      } catch (const InputError& e) {
-        throw InputError(std::string("--signs: ") + e.what());
-      }
-    }
-  }
-  if (!a.depths.empty()) {
-    o.depths.clear();
-    for (const auto& s : split(a.depths, "--depths")) o.depths.push_back(parse_int_at_least(s, "--depths", 2));
-  }
-  if (!a.alphas.empty()) {
-    o.alphas.clear();
-    for (const auto& s : split(a.alphas, "--alphas")) o.alphas.push_back(parse_double(s, "--alphas"));
-  }
-  if (!a.flows.empty()) {
-    o.flows.clear();
-    for (const auto& s : split(a.flows, "--flows")) {
-      if (s != "gf" && s != "wn") throw InputError("--flows: expected gf or wn, got '" + s + "'");
-      o.flows.push_back(parse_flow(s));
-    }
-  }
-  o.ratio = parse_double(a.ratio, "--ratio");
-  o.rtol = parse_double(a.rtol, "--rtol");
-  o.atol = parse_double(a.atol, "--atol");
-  o.t_max = parse_double(a.t_max, "--t-max");
-  o.loss_tol = parse_double(a.loss_tol, "--loss-tol");
-  if (!a.timeout.empty()) o.timeout = parse_double(a.timeout, "--timeout");
-  const long seed = parse_long(a.seed, "--seed");
-  if (seed < 0) throw InputError("--seed must be >= 0, got " + a.seed);
-  o.seed = std::uint64_t(seed);
-  o.predict_max_n = parse_int_at_least(a.predict_max_n, "--predict-max-n", 0);
-  o.peer_max_n = parse_int_at_least(a.peer_max_n, "--peer-max-n", 0);
-  o.dense_max_dim = parse_int_at_least(a.dense_max_dim, "--dense-max-dim", 0);
-  o.repeats = int(parse_int_at_least(a.repeats, "--repeats", 1));
-  o.peers = a.peers;
-  if (!a.peer_list.empty()) o.peer_list = split(a.peer_list, "--peer-list");
-  o.instance_format = a.instance_format;
-  o.matvec_threads = parse_int_at_least(a.matvec_threads, "--matvec-threads", 0);
+  if (!a.n.empty()) o.sizes = list_of<Eigen::Index>(a.n);
+  if (!a.steppers.empty()) o.steppers = list_of<StepperKind>(a.steppers);
+  if (!a.signs.empty()) o.signs = list_of<Sign>(a.signs);
+  if (!a.depths.empty()) o.depths = list_of<int>(a.depths);
+  if (!a.alphas.empty()) o.alphas = list_of<double>(a.alphas);
+  if (!a.flows.empty()) o.flows = list_of<FlowKind>(a.flows);
+  if (!a.peer_list.empty()) o.peer_list = list_of<std::string>(a.peer_list);
+  if (a.timeout) o.timeout = *a.timeout;
   const std::string dir = exe_dir();
   // The Debian interpreter (python3-scipy) before whatever python3 is first on PATH.
   o.paths.python = !a.python.empty() ? a.python : ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
@@ -133,34 +70,48 @@ BenchOptions parse(const BenchArgs& a) {
 
 Action add_bench(CLI::App& cmd) {
   auto a = std::make_shared<BenchArgs>();
+  BenchOptions& o = a->options;
   cmd.add_flag("--quick", a->quick, "a subset: N = 150, 400 (or --n), L = 2, alpha = 1, timeout 10 s (under 2 min)");
-  cmd.add_option("--n", a->n, "comma-separated sizes N (150,400,2000,10000); M = N/4 (45 for 150), s = max(3, N/50)");
-  cmd.add_option("--steppers", a->steppers, "comma-separated steppers (every stepper the integrator knows)");
-  cmd.add_option("--signs", a->signs, "comma-separated: positive, signed (both)");
-  cmd.add_option("--depths", a->depths, "comma-separated depths L (2,3)");
-  cmd.add_option("--alphas", a->alphas, "comma-separated initial scales (0.01,1,10)");
-  cmd.add_option("--flows", a->flows, "comma-separated: gf, wn (both)");
-  cmd.add_option("--ratio", a->ratio, "WN speed ratio q")->capture_default_str();
-  cmd.add_option("--rtol", a->rtol, "relative tolerance, every solver")->capture_default_str();
-  cmd.add_option("--atol", a->atol, "absolute tolerance, every solver")->capture_default_str();
-  cmd.add_option("--t-max", a->t_max, "horizon, every solver")->capture_default_str();
-  cmd.add_option("--loss-tol", a->loss_tol, "stop at this loss, every solver")->capture_default_str();
-  cmd.add_option("--timeout", a->timeout, "seconds per run before it is killed (120; 10 with --quick)");
-  cmd.add_option("--seed", a->seed, "instance seed")->capture_default_str();
-  cmd.add_option("--repeats", a->repeats, "runs per row, the least CPU time kept (peers interleaved; peer rows also record their slowest)")
+  add_list(cmd, "--n", a->n, integer_between(4, max_count),
+           "comma-separated sizes N (150,400,2000,10000); M = N/4 (45 for 150), s = max(3, N/50)");
+  add_list(cmd, "--steppers", a->steppers, one_of(stepper_choices()),
+           "comma-separated steppers (every stepper the integrator knows)");
+  add_list(cmd, "--signs", a->signs, one_of(sign_choices()), "comma-separated: positive, signed (both)");
+  add_list(cmd, "--depths", a->depths, integer_between(2, max_count), "comma-separated depths L (2,3)");
+  add_list(cmd, "--alphas", a->alphas, positive_number(), "comma-separated initial scales (0.01,1,10)");
+  add_list(cmd, "--flows", a->flows, one_of(named({FlowKind::gf, FlowKind::wn})), "comma-separated: gf, wn (both)");
+  cmd.add_option("--ratio", o.ratio, "WN speed ratio q")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--rtol", o.rtol, "relative tolerance, every solver")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--atol", o.atol, "absolute tolerance, every solver")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--t-max", o.t_max, "horizon, every solver")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--loss-tol", o.loss_tol, "stop at this loss, every solver")
+      ->transform(non_negative_number())
       ->capture_default_str();
-  cmd.add_option("--predict-max-n", a->predict_max_n, "compute the predicted limit (accuracy) up to this N")
+  cmd.add_option("--timeout", a->timeout, "seconds per run before it is killed (120; 10 with --quick)")
+      ->transform(or_empty(positive_number()));
+  cmd.add_option("--seed", o.seed, "instance seed")->transform(integer_at_least(0))->capture_default_str();
+  cmd.add_option("--repeats", o.repeats, "runs per row, the least CPU time kept (peers interleaved; peer rows also record their slowest)")
+      ->transform(integer_between(1, max_count))
       ->capture_default_str();
-  cmd.add_option("--peer-max-n", a->peer_max_n, "run the peers up to this N")->capture_default_str();
-  cmd.add_option("--dense-max-dim", a->dense_max_dim, "skip rosenbrock4 (dense Jacobian) above this dimension")
+  cmd.add_option("--predict-max-n", o.predict_max_n, "compute the predicted limit (accuracy) up to this N")
+      ->transform(integer_between(0, max_count))
       ->capture_default_str();
-  cmd.add_flag("--peers", a->peers, "also run wnflow run, SciPy LSODA/RK45 and CVODE as whole processes");
-  cmd.add_option("--peer-list", a->peer_list, "comma-separated peers to run: run, lsoda, rk45, cvode (all)");
-  cmd.add_option("--instance-format", a->instance_format,
+  cmd.add_option("--peer-max-n", o.peer_max_n, "run the peers up to this N")
+      ->transform(integer_between(0, max_count))
+      ->capture_default_str();
+  cmd.add_option("--dense-max-dim", o.dense_max_dim, "skip rosenbrock4 (dense Jacobian) above this dimension")
+      ->transform(integer_between(0, max_count))
+      ->capture_default_str();
+  cmd.add_flag("--peers", o.peers, "also run wnflow run, SciPy LSODA/RK45 and CVODE as whole processes");
+  add_list(cmd, "--peer-list", a->peer_list, one_of({"run", "lsoda", "rk45", "cvode"}),
+           "comma-separated peers to run: run, lsoda, rk45, cvode (all)");
+  cmd.add_option("--instance-format", o.instance_format,
                  "files the peers read the instance from: npy (np.save's format) or csv")
+      ->check(one_of({"npy", "csv"}))
       ->capture_default_str();
-  cmd.add_option("--matvec-threads", a->matvec_threads,
+  cmd.add_option("--matvec-threads", o.matvec_threads,
                  "threads for the products with A in the wnflow rows and the run peer (0: every core)")
+      ->transform(integer_between(0, max_count))
       ->capture_default_str();
   cmd.add_option("--python", a->python, "Python interpreter for the SciPy peer (/usr/bin/python3 if present)");
   cmd.add_option("--scipy-peer", a->scipy_peer, "path of bench/scipy_peer.py (found next to the binary by default)");

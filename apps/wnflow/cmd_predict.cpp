@@ -21,7 +21,7 @@ struct PredictArgs {
   // The flow options of `run` (same names, defaults and checks), so a predict command line
   // is a run command line without the integration options.
   FlowArgs flow;
-  std::string scan_points = "240", bracket_below = "12", bracket_above = "2";
+  PredictOptions predict;
   bool json = false;
 };
 
@@ -47,24 +47,29 @@ Action add_predict(CLI::App& cmd) {
   auto a = std::make_shared<PredictArgs>();
   a->problem.add_to(cmd);
   a->flow.add_to(cmd);
-  cmd.add_option("--scan-points", a->scan_points, "WN: points of the scan of log alpha_eff")->capture_default_str();
-  cmd.add_option("--bracket-below", a->bracket_below, "WN: scan from alpha / 10^this ...")->capture_default_str();
-  cmd.add_option("--bracket-above", a->bracket_above, "WN: ... to alpha * 10^this")->capture_default_str();
+  PredictOptions& po = a->predict;
+  cmd.add_option("--scan-points", po.scan_points, "WN: points of the scan of log alpha_eff")
+      ->transform(integer_between(2, 100'000))
+      ->capture_default_str();
+  cmd.add_option("--bracket-below", po.bracket_decades_below, "WN: scan from alpha / 10^this ...")
+      ->transform(non_negative_number())
+      ->capture_default_str();
+  cmd.add_option("--bracket-above", po.bracket_decades_above, "WN: ... to alpha * 10^this")
+      ->transform(non_negative_number())
+      ->capture_default_str();
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
 
   return [a]() -> int {
-    FlowOptions fo = a->flow.parse();
-    PredictOptions po;
-    po.scan_points = parse_int_at_least(a->scan_points, "--scan-points", 2);
-    po.bracket_decades_below = parse_double(a->bracket_below, "--bracket-below");
-    po.bracket_decades_above = parse_double(a->bracket_above, "--bracket-above");
-    if (po.scan_points > 100000) throw InputError("--scan-points is too large: " + a->scan_points + " (at most 100000)");
+    FlowOptions fo = a->flow.validated();
+    const PredictOptions& po = a->predict;
     // The scan runs over beta in [alpha / 10^below, alpha * 10^above]: both ends must be normal doubles.
     const double lo = std::log10(fo.alpha) - po.bracket_decades_below, hi = std::log10(fo.alpha) + po.bracket_decades_above;
-    if (po.bracket_decades_below >= 0 && !(lo >= -300))
-      throw InputError("--bracket-below " + a->bracket_below + ": alpha / 10^this underflows the double range");
-    if (po.bracket_decades_above >= 0 && !(hi <= 300))
-      throw InputError("--bracket-above " + a->bracket_above + ": alpha * 10^this overflows the double range");
+    if (!(lo >= -300))
+      throw InputError("--bracket-below " + format_number(po.bracket_decades_below) +
+                       ": alpha / 10^this underflows the double range");
+    if (!(hi <= 300))
+      throw InputError("--bracket-above " + format_number(po.bracket_decades_above) +
+                       ": alpha * 10^this overflows the double range");
     Sign sign;
     const Problem problem = a->problem.load(sign);
     fo.sign = sign;

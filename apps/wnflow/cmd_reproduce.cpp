@@ -25,7 +25,8 @@ namespace wnflow::app {
 
 namespace {
 struct ReproduceArgs {
-  std::string out = "wnflow-reproduce", config, threads = "0", only;
+  std::string out = "wnflow-reproduce", config, only;
+  int threads = 0;
   bool quick = false, no_verify = false;
 };
 
@@ -102,7 +103,9 @@ Action add_reproduce(CLI::App& cmd) {
   cmd.add_flag("--quick", a->quick, "the quick grids of every experiment (seconds on 2 cores)");
   cmd.add_option("--config", a->config, "run these experiments instead of the built-in E1-E7 (one config or {\"experiments\": [...]})");
   cmd.add_option("--only", a->only, "run only the experiments whose name starts with this (e.g. e3)");
-  cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")->capture_default_str();
+  cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")
+      ->transform(integer_between(0, max_count))
+      ->capture_default_str();
   cmd.add_flag("--no-verify", a->no_verify, "skip the verification suite");
   cmd.footer(
       "Writes <out>/<experiment>.csv, <out>/figures/*.{png,svg,csv,gp}, <out>/verify.csv, <out>/report.md and\n"
@@ -118,7 +121,7 @@ Action add_reproduce(CLI::App& cmd) {
       experiments = std::move(kept);
     }
     SweepRun run;
-    run.threads = parse_int_at_least(a->threads, "--threads", 0);
+    run.threads = a->threads;
     run.out_dir = prepare_output_dir(a->out, "--out");
     prepare_output_dir(run.out_dir + "/figures", "--out");
     const int threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));

@@ -19,10 +19,9 @@ namespace {
 struct RunArgs {
   ProblemArgs problem;
   FlowArgs flow;
-  std::string stepper = "auto";
-  std::string rtol = "1e-10", atol = "1e-12", t_max = "1e8", loss_tol = "1e-20", max_steps = "20000000";
-  std::string samples_per_decade = "10", first_sample = "1e-2";
-  std::string trajectory, matvec_threads = "0";
+  IntegrateOptions integrate;
+  std::string trajectory;
+  int matvec_threads = 0;
   bool json = false, require_convergence = false, allow_unconverged = false;
 };
 
@@ -63,19 +62,29 @@ Action add_run(CLI::App& cmd) {
   auto a = std::make_shared<RunArgs>();
   a->problem.add_to(cmd);
   a->flow.add_to(cmd);
-  cmd.add_option("--stepper", a->stepper,
-                 "auto | runge_kutta_dopri5 | runge_kutta_cash_karp54 | runge_kutta_fehlberg78 | bulirsch_stoer | rosenbrock4 | rosenbrock_lowrank | bdf | adams")
+  IntegrateOptions& io = a->integrate;
+  io.t_max = 1e8;  // run's default horizon (IntegrateOptions' own is 1e6)
+  add_choice(cmd, "--stepper", io.stepper, stepper_choices(),
+             "auto | runge_kutta_dopri5 | runge_kutta_cash_karp54 | runge_kutta_fehlberg78 | bulirsch_stoer | rosenbrock4 | rosenbrock_lowrank | bdf | adams");
+  cmd.add_option("--rtol", io.rtol, "relative tolerance of the stepper")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--atol", io.atol, "absolute tolerance of the stepper")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--t-max", io.t_max, "final time")->transform(positive_number())->capture_default_str();
+  cmd.add_option("--loss-tol", io.loss_tol, "stop when the loss is <= this (0: integrate to t-max)")
+      ->transform(non_negative_number())
       ->capture_default_str();
-  cmd.add_option("--rtol", a->rtol, "relative tolerance of the stepper")->capture_default_str();
-  cmd.add_option("--atol", a->atol, "absolute tolerance of the stepper")->capture_default_str();
-  cmd.add_option("--t-max", a->t_max, "final time")->capture_default_str();
-  cmd.add_option("--loss-tol", a->loss_tol, "stop when the loss is <= this (0: integrate to t-max)")->capture_default_str();
-  cmd.add_option("--max-steps", a->max_steps, "give up after this many steps")->capture_default_str();
-  cmd.add_option("--first-sample", a->first_sample, "first log-spaced observation time")->capture_default_str();
-  cmd.add_option("--samples-per-decade", a->samples_per_decade, "observations per decade of time")->capture_default_str();
+  cmd.add_option("--max-steps", io.max_steps, "give up after this many steps")
+      ->transform(integer_at_least(1))
+      ->capture_default_str();
+  cmd.add_option("--first-sample", io.first_sample, "first log-spaced observation time")
+      ->transform(positive_number())
+      ->capture_default_str();
+  cmd.add_option("--samples-per-decade", io.samples_per_decade, "observations per decade of time")
+      ->transform(integer_between(1, max_count))
+      ->capture_default_str();
   cmd.add_option("--trajectory", a->trajectory, "write the observed trajectory to this CSV file");
   cmd.add_option("--matvec-threads", a->matvec_threads,
                  "threads for the products with A when A has >= 2^19 entries (0: every core; results do not depend on it)")
+      ->transform(integer_between(0, max_count))
       ->capture_default_str();
   cmd.add_flag("--json", a->json, "print one JSON object instead of the summary");
   cmd.add_flag("--require-convergence", a->require_convergence,
@@ -85,24 +94,16 @@ Action add_run(CLI::App& cmd) {
   cmd.get_option("--require-convergence")->excludes(cmd.get_option("--allow-unconverged"));
 
   return [a]() -> int {
-    FlowOptions fo = a->flow.parse();
-    IntegrateOptions io;
-    io.stepper = parse_stepper(a->stepper);
-    io.rtol = parse_double(a->rtol, "--rtol");
-    io.atol = parse_double(a->atol, "--atol");
-    io.t_max = parse_double(a->t_max, "--t-max");
-    io.loss_tol = parse_double(a->loss_tol, "--loss-tol");
-    io.max_steps = parse_long(a->max_steps, "--max-steps");
-    io.first_sample = parse_double(a->first_sample, "--first-sample");
-    io.samples_per_decade = parse_int_at_least(a->samples_per_decade, "--samples-per-decade", 1);
+    FlowOptions fo = a->flow.validated();
+    const IntegrateOptions& io = a->integrate;
     io.validate();
-    set_matvec_threads(parse_int_at_least(a->matvec_threads, "--matvec-threads", 0));
-    if (io.rtol >= 1.0) throw InputError("--rtol must be below 1, got " + a->rtol);
+    set_matvec_threads(a->matvec_threads);
+    if (io.rtol >= 1.0) throw InputError("--rtol must be below 1, got " + format_number(io.rtol));
     // Every observation is kept in memory: bound their number before integrating.
     const double decades = std::max(0.0, std::log10(io.t_max / io.first_sample));
     if (decades * io.samples_per_decade > 1e6)
-      throw InputError("--samples-per-decade " + a->samples_per_decade + " over " + format_number(decades) +
-                       " decades (--first-sample to --t-max) is more than 1e6 observations");
+      throw InputError("--samples-per-decade " + std::to_string(io.samples_per_decade) + " over " +
+                       format_number(decades) + " decades (--first-sample to --t-max) is more than 1e6 observations");
     if (!a->trajectory.empty()) require_writable(a->trajectory, "--trajectory");
     Sign sign;
     // The rank test is run_flow's own factorization of A A^T (its null-space projector), made

@@ -3,6 +3,7 @@
 // 3 numerical failure (a figure could not be drawn), 130 interrupted (rerun to resume).
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/lab/sweep.hpp>
 
@@ -14,7 +15,9 @@ namespace wnflow::app {
 
 namespace {
 struct SweepArgs {
-  std::string config, out = "wnflow-sweep", threads = "0", max_cells;
+  std::string config, out = "wnflow-sweep";
+  int threads = 0;
+  std::optional<int> max_cells;
   bool quick = false, no_figures = false;
 };
 
@@ -23,8 +26,11 @@ Action add_sweep(CLI::App& cmd) {
   cmd.add_option("--config", a->config, "experiment config (JSON; see docs/experiments.md)")->required();
   cmd.add_option("--out", a->out, "output directory (created if missing)")->capture_default_str();
   cmd.add_flag("--quick", a->quick, "apply the config's \"quick\" patch (a smaller grid)");
-  cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")->capture_default_str();
-  cmd.add_option("--max-cells", a->max_cells, "stop after this many new cells (resume later)");
+  cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")
+      ->transform(integer_between(0, max_count))
+      ->capture_default_str();
+  cmd.add_option("--max-cells", a->max_cells, "stop after this many new cells (resume later)")
+      ->transform(or_empty(integer_between(0, max_count)));
   cmd.add_flag("--no-figures", a->no_figures, "write the CSV only");
   cmd.footer(
       "Outputs in --out: <name>.csv (rows in grid order), <name>.journal.csv (cells as they finish; a rerun\n"
@@ -33,8 +39,8 @@ Action add_sweep(CLI::App& cmd) {
   return [a]() -> int {
     // Every check before the output directory is touched.
     SweepRun run;
-    run.threads = parse_int_at_least(a->threads, "--threads", 0);
-    if (!a->max_cells.empty()) run.max_cells = parse_int_at_least(a->max_cells, "--max-cells", 0);
+    run.threads = a->threads;
+    if (a->max_cells) run.max_cells = *a->max_cells;
     run.figures = !a->no_figures;
     const Experiment e = read_experiment(a->config, a->quick);
     run.out_dir = prepare_output_dir(a->out, "--out");

@@ -15,8 +15,8 @@ namespace wnflow::app {
 
 namespace {
 struct VerifyArgs {
-  bool quick = false;
-  std::string seed = "1", threads = "2", json, csv;
+  VerifyOptions verify;
+  std::string json, csv;
 };
 
 nlohmann::json report_json(const VerifyReport& r, const VerifyOptions& o) {
@@ -43,21 +43,20 @@ nlohmann::json report_json(const VerifyReport& r, const VerifyOptions& o) {
 
 Action add_verify(CLI::App& cmd) {
   auto a = std::make_shared<VerifyArgs>();
-  cmd.add_flag("--quick", a->quick, "a subset of the checks (under a minute on 2 cores)");
-  cmd.add_option("--seed", a->seed, "base seed of the random instances")->capture_default_str();
-  cmd.add_option("--threads", a->threads, "cases run concurrently (rows keep their order)")->capture_default_str();
+  cmd.add_flag("--quick", a->verify.quick, "a subset of the checks (under a minute on 2 cores)");
+  cmd.add_option("--seed", a->verify.seed, "base seed of the random instances")
+      ->transform(integer_at_least(0))
+      ->capture_default_str();
+  cmd.add_option("--threads", a->verify.threads, "cases run concurrently (rows keep their order)")
+      ->transform(integer_between(1, max_count))
+      ->capture_default_str();
   cmd.add_option("--json", a->json, "write the report as JSON to this file");
   cmd.add_option("--csv", a->csv, "write the rows as CSV to this file");
   cmd.footer("Exit status: 0 if every check passed or was skipped, 1 if any check FAILed, 2 for bad input\n"
              "(including an unwritable --json/--csv path, found before any check runs). See docs/verification.md.");
 
   return [a]() -> int {
-    VerifyOptions o;
-    o.quick = a->quick;
-    const long seed = parse_long(a->seed, "--seed");
-    if (seed < 0) throw InputError("--seed must be >= 0, got " + a->seed);
-    o.seed = static_cast<std::uint64_t>(seed);
-    o.threads = parse_int_at_least(a->threads, "--threads", 1);
+    const VerifyOptions& o = a->verify;
     if (!a->json.empty()) require_writable(a->json, "--json");
     if (!a->csv.empty()) require_writable(a->csv, "--csv");
 

@@ -1,9 +1,7 @@
 #include "common.hpp"
 
 #include <Eigen/Cholesky>
-#include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
@@ -21,11 +19,19 @@ void ProblemArgs::add_to(CLI::App& c) {
   c.add_option("--a", a_file, "A as CSV (M lines of N comma-separated numbers) or .npy (np.save of an M x N array)");
   c.add_option("--y", y_file, "y as CSV (M numbers, one per line or comma-separated) or .npy");
   c.add_option("--xstar", xstar_file, "the ground truth x* (N numbers, CSV or .npy), optional with --a");
-  c.add_option("--n", n, "random instance: N, the number of unknowns")->capture_default_str();
-  c.add_option("--m", m, "random instance: M, the number of measurements")->capture_default_str();
-  c.add_option("--sparsity", sparsity, "random instance: s, the size of the support of x*")->capture_default_str();
-  c.add_option("--seed", seed, "random instance: seed (same seed, same instance)")->capture_default_str();
-  c.add_option("--sign", sign, "positive (x = w^L) or signed (x = u^L - v^L)")->capture_default_str();
+  c.add_option("--n", random.N, "random instance: N, the number of unknowns")
+      ->transform(integer_between(1, max_count))
+      ->capture_default_str();
+  c.add_option("--m", random.M, "random instance: M, the number of measurements")
+      ->transform(integer_between(1, max_count))
+      ->capture_default_str();
+  c.add_option("--sparsity", random.sparsity, "random instance: s, the size of the support of x*")
+      ->transform(integer_between(0, max_count))
+      ->capture_default_str();
+  c.add_option("--seed", random.seed, "random instance: seed (same seed, same instance)")
+      ->transform(integer_at_least(0))
+      ->capture_default_str();
+  add_choice(c, "--sign", random.sign, sign_choices(), "positive (x = w^L) or signed (x = u^L - v^L)");
 }
 
 // Every command needs A of full row rank: the flows project onto null(A) with a Cholesky of
@@ -33,7 +39,7 @@ void ProblemArgs::add_to(CLI::App& c) {
 // makes the LP infeasible (y outside range(A)) or leaves a redundant equation.
 std::string ProblemArgs::source() const {
   if (!a_file.empty()) return "A file '" + a_file + "'";
-  return "the random A (--m " + m + ", --n " + n + ")";
+  return "the random A (--m " + std::to_string(random.M) + ", --n " + std::to_string(random.N) + ")";
 }
 
 InputError ProblemArgs::rank_error() const {
@@ -58,7 +64,7 @@ void require_full_row_rank(const ProblemArgs& args, const Matrix& A) {
 }  // namespace
 
 Problem ProblemArgs::load(Sign& sign_out, bool check_rank) const {
-  sign_out = parse_sign(sign);
+  sign_out = random.sign;
   const bool from_files = !a_file.empty() || !y_file.empty();
   const bool generator = cmd && (cmd->count("--n") || cmd->count("--m") || cmd->count("--sparsity") || cmd->count("--seed"));
   if (from_files && generator)
@@ -81,17 +87,10 @@ Problem ProblemArgs::load(Sign& sign_out, bool check_rank) const {
     if (check_rank) require_full_row_rank(*this, p.A);
     return p;
   }
-  InstanceSpec spec;
-  spec.N = parse_int_at_least(n, "--n", 1);
-  spec.M = parse_int_at_least(m, "--m", 1);
-  spec.sparsity = parse_int_at_least(sparsity, "--sparsity", 0);
-  if (double(spec.N) * double(spec.M) > 2e8)
-    throw InputError("--n " + n + " by --m " + m + " is too large: A would have more than 2e8 entries");
-  const long s = parse_long(seed, "--seed");
-  if (s < 0) throw InputError("--seed must be >= 0, got " + seed);
-  spec.seed = static_cast<std::uint64_t>(s);
-  spec.sign = sign_out;
-  Problem p = random_instance(spec);
+  if (double(random.N) * double(random.M) > 2e8)
+    throw InputError("--n " + std::to_string(random.N) + " by --m " + std::to_string(random.M) +
+                     " is too large: A would have more than 2e8 entries");
+  Problem p = random_instance(random);
   validate(p);
   require_wide(p.A, source());
   if (check_rank) require_full_row_rank(*this, p.A);
@@ -99,45 +98,48 @@ Problem ProblemArgs::load(Sign& sign_out, bool check_rank) const {
 }
 
 nlohmann::json ProblemArgs::describe() const {
+  const std::string sign = to_string(random.sign);
   if (!a_file.empty()) return {{"a", a_file}, {"y", y_file}, {"xstar", xstar_file}, {"sign", sign}};
-  return {{"n", std::stol(n)}, {"m", std::stol(m)}, {"sparsity", std::stol(sparsity)}, {"seed", std::stol(seed)}, {"sign", sign}};
+  return {{"n", random.N}, {"m", random.M}, {"sparsity", random.sparsity}, {"seed", random.seed}, {"sign", sign}};
 }
 
 void FlowArgs::add_to(CLI::App& c) {
-  cmd = &c;
-  c.add_option("--flow", flow, "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)")->capture_default_str();
-  c.add_option("--depth", depth, "depth L, an integer >= 2")->capture_default_str();
-  c.add_option("--alpha", alpha, "initialization scale: w(0) = alpha 1")->capture_default_str();
-  c.add_option("--eta", eta, "GF learning rate eta")->capture_default_str();
-  c.add_option("--ratio", ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)");
-  c.add_option("--eta-r", eta_r, "WN polar: radial rate eta_r (default 1)");
-  c.add_option("--eta-s", eta_s, "WN polar: tangential rate eta_s (instead of --ratio)");
-  c.add_option("--v0-norm", v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)");
-  c.add_option("--schedule", schedule, "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)")
+  add_choice(c, "--flow", options.kind, flow_choices(), "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)");
+  c.add_option("--depth", options.depth, "depth L, an integer >= 2")
+      ->transform(integer_between(2, max_count))
       ->capture_default_str();
+  c.add_option("--alpha", options.alpha, "initialization scale: w(0) = alpha 1")
+      ->transform(positive_number())
+      ->capture_default_str();
+  c.add_option("--eta", options.eta, "GF learning rate eta")->transform(positive_number())->capture_default_str();
+  c.add_option("--ratio", options.ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)")
+      ->transform(positive_number());
+  c.add_option("--eta-r", options.eta_r, "WN polar: radial rate eta_r (default 1)")->transform(positive_number());
+  c.add_option("--eta-s", options.eta_s, "WN polar: tangential rate eta_s (instead of --ratio)")
+      ->transform(positive_number());
+  // Classic WN runs at the tangential rate 1/|v(0)|^2, which must be a normal double.
+  c.add_option("--v0-norm", options.v0_norm, "wn-classic: |v(0)| (default |w(0)| = alpha sqrt(n), i.e. q = 1)")
+      ->transform(number_between(1e-150, 1e150, "1/|v(0)|^2 is the tangential rate"));
+  add_choice(c, "--schedule", options.schedule, named({Schedule::constant_rates, Schedule::constant_ratio}),
+             "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)");
 }
 
-FlowOptions FlowArgs::parse() const {
-  FlowOptions fo;
-  fo.kind = parse_flow(flow);
-  fo.depth = parse_int_at_least(depth, "--depth (L)", 2);
-  fo.alpha = parse_double(alpha, "--alpha");
-  fo.eta = parse_double(eta, "--eta");
-  // Absent means the default; given, even as "", it must be a number.
-  auto optional = [this](const std::string& text, const std::string& option) -> std::optional<double> {
-    if (cmd && cmd->count(option) > 0) return parse_double(text, option);
-    return parse_optional_double(text, option);
-  };
-  fo.ratio = optional(ratio, "--ratio");
-  fo.eta_r = optional(eta_r, "--eta-r");
-  fo.eta_s = optional(eta_s, "--eta-s");
-  fo.v0_norm = optional(v0_norm, "--v0-norm");
-  fo.schedule = parse_schedule(schedule);
-  fo.validate();
-  // Classic WN runs at the tangential rate 1/|v(0)|^2, which must be a normal double.
-  if (fo.v0_norm && !(*fo.v0_norm >= 1e-150 && *fo.v0_norm <= 1e150))
-    throw InputError("--v0-norm must be between 1e-150 and 1e150 (1/|v(0)|^2 is the tangential rate), got " + v0_norm);
-  return fo;
+FlowOptions FlowArgs::validated() const {
+  options.validate();
+  return options;
+}
+
+Choices<Sign> sign_choices() { return named({Sign::positive, Sign::signed_}); }
+
+Choices<FlowKind> flow_choices() { return named({FlowKind::gf, FlowKind::wn, FlowKind::wn_classic}); }
+
+Choices<StepperKind> stepper_choices() {
+  std::vector<std::string> names = stepper_names();
+  // The short spellings parse_stepper accepts as well.
+  for (const char* alias : {"dopri5", "cash_karp54", "fehlberg78", "rosenbrock-lowrank"}) names.push_back(alias);
+  Choices<StepperKind> choices;
+  for (const std::string& name : names) choices.emplace_back(name, parse_stepper(name));
+  return choices;
 }
 
 nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
@@ -154,46 +156,6 @@ nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
   j["schedule"] = to_string(rates.schedule);
   if (fo.kind == FlowKind::wn_classic) j["v0_norm"] = 1.0 / std::sqrt(rates.eta_s);
   return j;
-}
-
-// The number grammar of the CSV readers (csv.hpp): decimal or scientific, one optional
-// leading '+', nothing before or after it; no hex floats, no spaces, no NaN or infinity.
-double parse_double(const std::string& text, const std::string& option) {
-  const char* first = text.data();
-  const char* const last = first + text.size();
-  if (first != last && *first == '+' && last - first > 1 && (std::isdigit(static_cast<unsigned char>(first[1])) || first[1] == '.'))
-    ++first;
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range)
-    throw InputError(option + " is outside the range of double precision: '" + text + "'");
-  if (ec != std::errc() || ptr != last || text.empty())
-    throw InputError(option + " expects a number, got '" + text + "'");
-  if (!std::isfinite(v)) throw InputError(option + " must be finite, got '" + text + "'");
-  return v;
-}
-
-long parse_long(const std::string& text, const std::string& option) {
-  const char* first = text.data();
-  const char* const last = first + text.size();
-  if (first != last && *first == '+' && last - first > 1 && std::isdigit(static_cast<unsigned char>(first[1]))) ++first;
-  long v = 0;
-  const auto [ptr, ec] = std::from_chars(first, last, v, 10);
-  if (ec != std::errc() || ptr != last || text.empty())
-    throw InputError(option + " expects an integer, got '" + text + "'");
-  return v;
-}
-
-int parse_int_at_least(const std::string& text, const std::string& option, long minimum) {
-  const long v = parse_long(text, option);
-  if (v < minimum) throw InputError(option + " must be an integer >= " + std::to_string(minimum) + ", got " + text);
-  if (v > 100'000'000) throw InputError(option + " is too large: " + text);
-  return int(v);
-}
-
-std::optional<double> parse_optional_double(const std::string& text, const std::string& option) {
-  if (text.empty()) return std::nullopt;
-  return parse_double(text, option);
 }
 
 void require_writable(const std::string& path, const std::string& option) {

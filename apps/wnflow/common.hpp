@@ -1,20 +1,21 @@
 #pragma once
 // Shared pieces of the wnflow commands: the problem options (files or a random instance),
-// strict number parsing with messages that name the option, and output checks.
+// the flow options, the enumerations the options name, and output checks.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
+#include <wnflow/model/instance.hpp>
 #include <wnflow/model/problem.hpp>
 #include <wnflow/solve/run.hpp>
+
+#include "validators.hpp"
 
 namespace wnflow::app {
 
 // --a/--y/--xstar or --n/--m/--sparsity/--seed, and --sign.
 struct ProblemArgs {
   std::string a_file, y_file, xstar_file;
-  std::string n = "60", m = "20", sparsity = "3", seed = "1";
-  std::string sign = "positive";
+  InstanceSpec random;  // --n --m --sparsity --seed --sign (the sign of file input too)
   void add_to(CLI::App& cmd);
   // InputError on any bad input. check_rank = false leaves the full-row-rank test (an
   // O(M^2 N) Cholesky of A A^T) to a caller whose library call factors A A^T anyway
@@ -29,20 +30,21 @@ struct ProblemArgs {
 // --flow --depth --alpha --eta --ratio --eta-r --eta-s --v0-norm --schedule, shared by every
 // command that names a flow (run, predict), with the same defaults and checks.
 struct FlowArgs {
-  std::string flow = "gf", depth = "2", alpha = "0.1", eta = "1", ratio, eta_r, eta_s, v0_norm;
-  std::string schedule = "constant-rates";
+  FlowOptions options;
   void add_to(CLI::App& cmd);
-  FlowOptions parse() const;  // validated; the sign is set by the caller from ProblemArgs
-  CLI::App* cmd = nullptr;
+  FlowOptions validated() const;  // the sign is set by the caller from ProblemArgs
 };
+
+// The spellings of the enumerations, the library's own (to_string, parse_stepper).
+Choices<Sign> sign_choices();
+Choices<FlowKind> flow_choices();
+Choices<StepperKind> stepper_choices();
 
 // The "flow" object of the JSON outputs: kind, sign, depth, alpha and the rates in effect.
 nlohmann::json flow_json(const FlowOptions& flow, Eigen::Index n);
 
-double parse_double(const std::string& text, const std::string& option);
-long parse_long(const std::string& text, const std::string& option);
-int parse_int_at_least(const std::string& text, const std::string& option, long minimum);
-std::optional<double> parse_optional_double(const std::string& text, const std::string& option);
+// The bound of every integer option that counts something: sizes, threads, points.
+constexpr long max_count = 100'000'000;
 
 // InputError unless a file can be created at path (its directory exists and is writable).
 void require_writable(const std::string& path, const std::string& option);

@@ -123,23 +123,23 @@ for cmd in run predict l1; do
   hostile 2 "--a: At Most 1 required but received 2" -- $cmd --a "$A3" --a "$A3" --y "$Y3"
   hostile 2 "--a: 1 required TEXT missing" -- $cmd --a
   # The random instance out of range.
-  hostile 2 "--n must be an integer >= 1, got 0" -- $cmd --n 0
-  hostile 2 "--n must be an integer >= 1, got -5" -- $cmd --n -5
-  hostile 2 "--n expects an integer, got '2.5'" -- $cmd --n 2.5
-  hostile 2 "--n expects an integer, got '1e3'" -- $cmd --n 1e3
-  hostile 2 "--n expects an integer, got '99999999999999999999'" -- $cmd --n 99999999999999999999
-  hostile 2 "--n is too large" -- $cmd --n 1000000000
+  hostile 2 "--n: Value 0 not in range 1 to 100000000" -- $cmd --n 0
+  hostile 2 "--n: Value -5 not in range 1 to 100000000" -- $cmd --n -5
+  hostile 2 "--n: expects an integer, got '2.5'" -- $cmd --n 2.5
+  hostile 2 "--n: expects an integer, got '1e3'" -- $cmd --n 1e3
+  hostile 2 "--n: expects an integer, got '99999999999999999999'" -- $cmd --n 99999999999999999999
+  hostile 2 "--n: Value 1000000000 not in range 1 to 100000000" -- $cmd --n 1000000000
   hostile 2 "--n 100000 by --m 100000 is too large" -- $cmd --n 100000 --m 100000 --sparsity 1
-  hostile 2 "--m must be an integer >= 1, got 0" -- $cmd --m 0
-  hostile 2 "--m expects an integer, got ''" -- $cmd --m ""
+  hostile 2 "--m: Value 0 not in range 1 to 100000000" -- $cmd --m 0
+  hostile 2 "--m: expects an integer, got ''" -- $cmd --m ""
   hostile 2 "the random A \(--m 30, --n 20\) has 30 rows but only 20 columns" -- $cmd --n 20 --m 30 --sparsity 2
   hostile 2 "sparsity s=61 exceeds N=60" -- $cmd --sparsity 61
-  hostile 2 "--sparsity must be an integer >= 0, got -1" -- $cmd --sparsity -1
-  hostile 2 "--seed must be >= 0, got -1" -- $cmd --seed -1
-  hostile 2 "--seed expects an integer, got 'x'" -- $cmd --seed x
-  hostile 2 "unknown sign 'complex'" -- $cmd $SMALL --sign complex
-  hostile 2 "unknown sign ''" -- $cmd $SMALL --sign ""
-  hostile 2 "unknown sign 'Positive'" -- $cmd $SMALL --sign Positive
+  hostile 2 "--sparsity: Value -1 not in range 0 to 100000000" -- $cmd --sparsity -1
+  hostile 2 "--seed: Value -1 not in range 0 to" -- $cmd --seed -1
+  hostile 2 "--seed: expects an integer, got 'x'" -- $cmd --seed x
+  hostile 2 "--sign: complex not in \{positive,signed\}" -- $cmd $SMALL --sign complex
+  hostile 2 "--sign:  not in \{positive,signed\}" -- $cmd $SMALL --sign ""
+  hostile 2 "--sign: Positive not in \{positive,signed\}" -- $cmd $SMALL --sign Positive
   # Unknown flags and stray arguments.
   hostile 2 "--no-such-option" -- $cmd --no-such-option
   hostile 2 "stray" -- $cmd $SMALL stray
@@ -166,7 +166,7 @@ for cmd in run predict; do
   hostile 2 "alpha = 1e\+101 is too large for depth 3" -- $cmd $SMALL --alpha 1e101 --depth 3
   hostile 2 "alpha = 1e\+16 is too large for depth 20" -- $cmd $SMALL --alpha 1e16 --depth 20
   for v in 1 0 -2 2.5 2.0 1e1 three "" 99999999999 1000000000; do
-    hostile 2 "--depth \(L\)" -- $cmd $SMALL --depth "$v"
+    hostile 2 "--depth: (expects an integer|Value .* not in range 2 to 100000000)" -- $cmd $SMALL --depth "$v"
   done
   for v in 0 -0.5 nan inf 1e999 x ""; do
     hostile 2 "ratio" -- $cmd $SMALL --flow wn --ratio "$v"
@@ -176,11 +176,11 @@ for cmd in run predict; do
     hostile 2 "v\(0\)|--v0-norm" -- $cmd $SMALL --flow wn-classic --v0-norm "$v"
     hostile 2 "eta" -- $cmd $SMALL --eta "$v"
   done
-  hostile 2 "--v0-norm must be between" -- $cmd $SMALL --flow wn-classic --v0-norm 1e300
-  hostile 2 "--v0-norm must be between" -- $cmd $SMALL --flow wn-classic --v0-norm 1e-300
-  hostile 2 "unknown flow 'sgd'" -- $cmd $SMALL --flow sgd
-  hostile 2 "unknown flow 'GF'" -- $cmd $SMALL --flow GF
-  hostile 2 "unknown schedule 'x'" -- $cmd $SMALL --flow wn --schedule x
+  hostile 2 "--v0-norm: must be between" -- $cmd $SMALL --flow wn-classic --v0-norm 1e300
+  hostile 2 "--v0-norm: must be between" -- $cmd $SMALL --flow wn-classic --v0-norm 1e-300
+  hostile 2 "--flow: sgd not in \{gf,wn,wn-classic\}" -- $cmd $SMALL --flow sgd
+  hostile 2 "--flow: GF not in \{gf,wn,wn-classic\}" -- $cmd $SMALL --flow GF
+  hostile 2 "--schedule: x not in \{constant-rates,constant-ratio\}" -- $cmd $SMALL --flow wn --schedule x
   hostile 2 "either --ratio or --eta-s" -- $cmd $SMALL --flow wn --ratio 0.5 --eta-s 0.1
   hostile 2 "weight normalization, not to --flow gf" -- $cmd $SMALL --ratio 0.5
   hostile 2 "weight normalization, not to --flow gf" -- $cmd $SMALL --v0-norm 2
@@ -196,7 +196,7 @@ done
 hostile 2 "scan.points" -- predict $SMALL --flow wn --scan-points 1
 hostile 2 "scan.points" -- predict $SMALL --flow wn --scan-points -3
 hostile 2 "scan.points" -- predict $SMALL --flow wn --scan-points 1e3
-hostile 2 "--scan-points is too large" -- predict $SMALL --flow wn --scan-points 1000000000
+hostile 2 "--scan-points: Value 1000000000 not in range 2 to 100000" -- predict $SMALL --flow wn --scan-points 1000000000
 hostile 2 "bracket" -- predict $SMALL --flow wn --bracket-below -1
 hostile 2 "bracket" -- predict $SMALL --flow wn --bracket-above nan
 hostile 2 "bracket" -- predict $SMALL --flow wn --bracket-below 0 --bracket-above 0
@@ -225,8 +225,8 @@ for v in 0 -1 0.5 x ""; do
 done
 hostile 2 "--samples-per-decade 100000000 over .* is more than 1e6 observations" -- run $SMALL --samples-per-decade 100000000
 hostile 2 "--samples-per-decade 10000 over .* is more than 1e6" -- run $SMALL --samples-per-decade 10000 --first-sample 1e-300
-hostile 2 "unknown stepper 'euler'" -- run $SMALL --stepper euler
-hostile 2 "unknown stepper ''" -- run $SMALL --stepper ""
+hostile 2 "--stepper: euler not in \{auto," -- run $SMALL --stepper euler
+hostile 2 "--stepper:  not in \{auto," -- run $SMALL --stepper ""
 hostile 2 "excludes" -- run $SMALL --require-convergence --allow-unconverged
 hostile 2 "--json" -- run $SMALL --json=maybe
 # Output paths that cannot be written are refused before any work.

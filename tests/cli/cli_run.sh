@@ -22,8 +22,8 @@ expect_error 2 "depth" -- run $A --depth 2.5
 expect_error 2 "depth" -- run $A --depth three
 expect_error 2 "ratio" -- run $A --flow wn --ratio 0
 expect_error 2 "ratio" -- run $A --flow wn --ratio -0.5
-expect_error 2 "t_max" -- run $A --t-max 0
-expect_error 2 "t_max" -- run $A --t-max -5
+expect_error 2 "--t-max: must be positive" -- run $A --t-max 0
+expect_error 2 "--t-max: must be positive" -- run $A --t-max -5
 expect_error 2 "rtol" -- run $A --rtol -1e-8
 expect_error 2 "stepper" -- run $A --stepper euler
 expect_error 2 "flow" -- run $A --flow sgd
