@@ -5,7 +5,8 @@
 // Why: at the tight tolerances of the theory checks (rtol 1e-9) a non-stiff flow is smooth
 // enough for high orders, and an Adams predictor-corrector pays two right-hand sides a step
 // where fehlberg78 pays thirteen. LSODA's Adams phase owes its low right-hand-side counts to
-// exactly this (docs/numerics.md); Odeint's adams_bashforth_moulton is fixed-step only.
+// exactly this (docs/numerics.md). Odeint's controlled_adams_bashforth_moulton takes 1.8-2.9x
+// the right-hand sides on the non-stiff bench flows (docs/numerics.md, "Odeint's Adams").
 //
 // The method (Shampine & Gordon's DE, MATLAB's ode113): the history is Newton's divided
 // differences of f at the actual past times, so a step change costs only new scalar
