@@ -25,24 +25,15 @@
 // h |f(x_{n+1}) − f(p)| / |x_{n+1} − p|: auto uses it to decide when a power iteration for
 // ρ(J) is worth its cost.
 #include <array>
-#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+#include <wnflow/solve/dense_output_stepper.hpp>
 #include <utility>
 #include <wnflow/solve/rosenbrock.hpp>
 
 namespace wnflow {
 
-class AdamsPece {
+class AdamsPece : public DenseOutputStepperTypes {
  public:
   static constexpr int max_order = 12;
-  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
-  // integrate functions drive this stepper like its own.
-  using state_type = Vector;
-  using deriv_type = Vector;
-  using value_type = double;
-  using time_type = double;
-  using order_type = unsigned short;
-  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
-
   AdamsPece(Eigen::Index n, double atol, double rtol);
 
   // Restart at order 1 from x0 at t0; dt0 bounds the first step.

@@ -18,15 +18,8 @@
 
 namespace wnflow {
 
-class AutoStepper {
+class AutoStepper : public DenseOutputStepperTypes {
  public:
-  using state_type = Vector;
-  using deriv_type = Vector;
-  using value_type = double;
-  using time_type = double;
-  using order_type = unsigned short;
-  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
-
   struct Options {
     double atol = 1e-12, rtol = 1e-10;
     double loss_tol = 1e-20;     // the driver's loss stop, for ending_soon()

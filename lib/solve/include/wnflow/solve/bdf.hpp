@@ -21,24 +21,15 @@
 // depth-2 flows), the Newton iteration runs on the k-vector η (bdf.cpp, newton_in_span):
 // two products with A an iteration instead of a right-hand side plus a Woodbury solve (four).
 #include <array>
-#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
+#include <wnflow/solve/dense_output_stepper.hpp>
 #include <utility>
 #include <wnflow/solve/rosenbrock.hpp>
 
 namespace wnflow {
 
-class LowRankBdf {
+class LowRankBdf : public DenseOutputStepperTypes {
  public:
   static constexpr int max_order = 5;
-  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
-  // integrate functions drive this stepper like its own.
-  using state_type = Vector;
-  using deriv_type = Vector;
-  using value_type = double;
-  using time_type = double;
-  using order_type = unsigned short;
-  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
-
   LowRankBdf(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
 
   // Restart at order 1 from x0 at t0; dt0 bounds the first step, which is otherwise chosen

@@ -17,11 +17,11 @@
 // not pay off.
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
-#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
 #include <limits>
 #include <utility>
 #include <wnflow/model/gram_structure.hpp>
 #include <wnflow/model/network.hpp>
+#include <wnflow/solve/dense_output_stepper.hpp>
 
 namespace wnflow {
 
@@ -131,17 +131,8 @@ class LowRankSolver {
 
 // Shampine's Rosenbrock method (Odeint's default_rosenbrock_coefficients), adaptive, with dense
 // output; the interface mirrors rosenbrock4_dense_output.
-class LowRankRosenbrock {
+class LowRankRosenbrock : public DenseOutputStepperTypes {
  public:
-  // The dense-output stepper concept of Boost.Odeint (stepper_categories.hpp), so that Odeint's
-  // integrate functions drive this stepper like its own.
-  using state_type = Vector;
-  using deriv_type = Vector;
-  using value_type = double;
-  using time_type = double;
-  using order_type = unsigned short;
-  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
-
   LowRankRosenbrock(Eigen::Index n, Eigen::Index rank, double atol, double rtol);
 
   void initialize(const Vector& x0, double t0, double dt0);
