@@ -525,8 +525,6 @@ std::pair<std::size_t, std::size_t> layout(std::size_t panels) {
 const char* const kColours[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442"};
 const int kPointTypes[] = {7, 5, 9, 11, 13, 15};
 
-std::string every(const Curve& c) { return "every ::" + std::to_string(c.first) + "::" + std::to_string(c.last); }
-
 std::string colour_of(std::size_t series_index) {
   return "lc " + std::to_string(series_index % std::size(kColours) + 1);
 }
@@ -542,42 +540,77 @@ std::string curve_name(const FigureSpec& spec, const std::string& curve) {
   return it == spec.labels.end() ? curve + " (predicted)" : it->second;
 }
 
-void lines_panel(std::ostringstream& gp, const FigureSpec& spec, const Panel& panel) {
+// One entry of a plot's `using`: a column of the figure's data, or an expression in which `@`
+// stands for that column (no column: a constant such as `(0.5)`).
+struct Using {
+  std::string column;
+  std::string expression;  // empty: the column itself
+};
+
+// An element of a plot command: a function or a key entry without data (`text`), or a curve
+// drawn from rows [curve->first, curve->last] of the figure's data, with what it reads from
+// them (`using`) and its style.
+struct PlotElement {
+  std::string text;
+  const Curve* curve = nullptr;
+  std::vector<Using> using_entries;
+  std::string style;
+};
+
+PlotElement data_element(const Curve& c, std::vector<Using> using_entries, std::string style) {
+  return {"", &c, std::move(using_entries), std::move(style)};
+}
+
+PlotElement text_element(std::string text) { return {std::move(text), nullptr, {}, ""}; }
+
+// Where the drawing commands of a figure go: the standalone script, whose plots read
+// <name>.csv by column name, or the gnuplot session that renders the images, whose plots get
+// their data inline (gnuplot-iostream's send1d). Both get the same commands otherwise.
+class Commands {
+ public:
+  virtual ~Commands() = default;
+  virtual void line(const std::string& command) = 0;
+  virtual void plot(const std::vector<PlotElement>& elements) = 0;
+};
+
+void lines_panel(Commands& out, const FigureSpec& spec, const Panel& panel) {
   // With one unnamed series every curve has its own key entry; otherwise the key has one
   // entry per series (its points) and one per predicted-curve style.
   const bool single = panel.curves.size() == 1 && panel.curves.front().series.empty();
-  std::vector<std::string> elements;
+  std::vector<PlotElement> elements;
   for (const Curve& c : panel.curves) {
     const std::string prefix = series_title(c.series);
     for (std::size_t k = 0; k < spec.y.size(); ++k) {
       const std::string& y = spec.y[k];
       std::string title = prefix;
       if (prefix.empty() || spec.y.size() > 1) title += (title.empty() ? "" : " ") + display(spec, y);
-      elements.push_back("data " + every(c) + " using " + gp_quote(spec.x) + ":" + gp_quote(y + "_median") + ":" +
-                         gp_quote(y + "_q1") + ":" + gp_quote(y + "_q3") + " with yerrorlines " + colour_of(c.colour) +
-                         " pt " + std::to_string(kPointTypes[k % std::size(kPointTypes)]) + " ps 0.8 lw 1.5 title " +
-                         gp_quote(title));
+      elements.push_back(data_element(c, {{spec.x, ""}, {y + "_median", ""}, {y + "_q1", ""}, {y + "_q3", ""}},
+                                      "with yerrorlines " + colour_of(c.colour) + " pt " +
+                                          std::to_string(kPointTypes[k % std::size(kPointTypes)]) +
+                                          " ps 0.8 lw 1.5 title " + gp_quote(title)));
     }
     for (std::size_t k = 0; k < spec.curves.size(); ++k)
-      elements.push_back("data " + every(c) + " using " + gp_quote(spec.x) + ":" +
-                         gp_quote(spec.curves[k] + "_median") + " with lines " + colour_of(c.colour) + " dt " +
-                         std::to_string(k + 2) + " lw 1.5 " +
-                         (single ? "title " + gp_quote(curve_name(spec, spec.curves[k])) : std::string("notitle")));
+      elements.push_back(data_element(c, {{spec.x, ""}, {spec.curves[k] + "_median", ""}},
+                                      "with lines " + colour_of(c.colour) + " dt " + std::to_string(k + 2) + " lw 1.5 " +
+                                          (single ? "title " + gp_quote(curve_name(spec, spec.curves[k]))
+                                                  : std::string("notitle"))));
   }
   if (!single)
     for (std::size_t k = 0; k < spec.curves.size(); ++k)
-      elements.push_back(style_entry("dt " + std::to_string(k + 2), curve_name(spec, spec.curves[k])));
-  gp << "  plot " << join(elements, ", \\\n       ") << "\n";
+      elements.push_back(text_element(style_entry("dt " + std::to_string(k + 2), curve_name(spec, spec.curves[k]))));
+  out.plot(elements);
 }
 
-void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Panel& panel, const Table& rows,
+void trajectory_panel(Commands& out, const FigureSpec& spec, const Panel& panel, const Table& rows,
                       const std::vector<std::size_t>& selected) {
   const std::string& y = spec.y[0];
-  std::vector<std::string> elements, slope_comments;
+  std::vector<PlotElement> elements;
+  std::vector<std::string> slope_comments;
   for (const Curve& c : panel.curves) {
     const std::string title = c.series.empty() ? display(spec, y) : series_title(c.series);
-    elements.push_back("data " + every(c) + " using " + gp_quote(spec.x) + ":" + gp_quote(y) + " with lines " +
-                       colour_of(c.colour) + " lw 1.5 " + (c.continuation ? "notitle" : "title " + gp_quote(title)));
+    elements.push_back(data_element(c, {{spec.x, ""}, {y, ""}},
+                                    "with lines " + colour_of(c.colour) + " lw 1.5 " +
+                                        (c.continuation ? "notitle" : "title " + gp_quote(title))));
   }
   if (!spec.slope.empty()) {
     // The slope line of a series: C exp(-2 λ t) through its last placeable point, over six
@@ -608,31 +641,36 @@ void trajectory_panel(std::ostringstream& gp, const FigureSpec& spec, const Pane
       // Clipped to the series' own time span so the line never widens the axis.
       const double x_start = std::max(x_end - std::log(1e6) / (2 * lambda), x_min);
       if (!(x_start < x_end)) continue;
-      elements.push_back("[t=" + gp_number(x_start) + ":" + gp_number(x_end) + "] " + gp_number(y_end) + "*exp(-2*" +
-                         gp_number(lambda) + "*(t-(" + gp_number(x_end) + "))) with lines " + colour_of(c.colour) +
-                         " dt 2 lw 1.2 notitle");
-      slope_comments.push_back("  # " + (c.series.empty() ? display(spec, y) : series_title(c.series)) + ": " + spec.slope +
-                      " = " + gp_number(lambda) + ", through (" + gp_number(x_end) + ", " + gp_number(y_end) + ")\n");
+      elements.push_back(text_element("[t=" + gp_number(x_start) + ":" + gp_number(x_end) + "] " + gp_number(y_end) +
+                                      "*exp(-2*" + gp_number(lambda) + "*(t-(" + gp_number(x_end) + "))) with lines " +
+                                      colour_of(c.colour) + " dt 2 lw 1.2 notitle"));
+      slope_comments.push_back("# " + (c.series.empty() ? display(spec, y) : series_title(c.series)) + ": " +
+                               spec.slope + " = " + gp_number(lambda) + ", through (" + gp_number(x_end) + ", " +
+                               gp_number(y_end) + ")");
       ++slopes;
     }
     if (slopes > 0)
-      elements.push_back(style_entry("dt 2", spec.labels.count(spec.slope) ? spec.labels.at(spec.slope)
-                                                                           : "slope " + spec.slope));
+      elements.push_back(text_element(style_entry(
+          "dt 2", spec.labels.count(spec.slope) ? spec.labels.at(spec.slope) : "slope " + spec.slope)));
   }
-  for (const auto& n : slope_comments) gp << n;
-  gp << "  plot " << join(elements, ", \\\n       ") << "\n";
+  for (const auto& n : slope_comments) out.line(n);
+  out.plot(elements);
 }
 
-void heatmap_panel(std::ostringstream& gp, const FigureData& d, const Panel& panel) {
+void heatmap_panel(Commands& out, const FigureData& d, const Panel& panel) {
   const Curve& c = panel.curves.front();
-  gp << "  plot data " << every(c)
-     << " using 'x_index':'y_index':(0.5):(0.5):'success' with boxxyerror fs solid 1.0 noborder lc palette notitle";
+  std::vector<PlotElement> elements{data_element(
+      c, {{"x_index", ""}, {"y_index", ""}, {"", "(0.5)"}, {"", "(0.5)"}, {"success", ""}},
+      "with boxxyerror fs solid 1.0 noborder lc palette notitle")};
   // The rate written in each cell when the grid is small enough to read it.
   if (d.x_values.size() * d.y_values.size() <= 144)
-    gp << ", \\\n       data " << every(c)
-       << " using 'x_index':'y_index':(sprintf('%.2f', column('success'))):(column('success') > 0.6 ? 0 : 0xffffff)"
-          " with labels tc rgb variable font ',8' notitle";
-  gp << "\n";
+    elements.push_back(data_element(c,
+                                    {{"x_index", ""},
+                                     {"y_index", ""},
+                                     {"success", "(sprintf('%.2f', @))"},
+                                     {"success", "(@ > 0.6 ? 0 : 0xffffff)"}},
+                                    "with labels tc rgb variable font ',8' notitle"));
+  out.plot(elements);
 }
 
 std::string tics(const std::vector<std::string>& values) {
@@ -641,14 +679,126 @@ std::string tics(const std::vector<std::string>& values) {
   return "(" + join(parts, ", ") + ")";
 }
 
+// The figure's size in pixels and its grid of panels.
+struct Layout {
+  std::size_t rows = 1, cols = 1;
+  std::string size;  // "width,height"
+};
+
+Layout figure_layout(const FigureData& d) {
+  const auto [grid_rows, grid_cols] = layout(std::max<std::size_t>(d.panels.size(), 1));
+  return {grid_rows, grid_cols, std::to_string(560 * grid_cols) + "," + std::to_string(420 * grid_rows + 40)};
+}
+
+// The settings shared by both images: palette, grid, key, labels, axes.
+std::vector<std::string> settings(const FigureSpec& spec, const FigureData& d) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < std::size(kColours); ++i)
+    out.push_back("set linetype " + std::to_string(i + 1) + " lc rgb " + gp_quote(kColours[i]));
+  out.push_back("set linetype cycle " + std::to_string(std::size(kColours)));
+  out.push_back("set style line 100 lc rgb '#dddddd' lw 1");
+  out.push_back("set grid back ls 100");
+  out.push_back("set key below samplen 2");
+  out.push_back("set samples 200");
+  out.push_back("set xlabel " + gp_quote(spec.xlabel.empty() ? display(spec, spec.x) : spec.xlabel));
+  out.push_back("set ylabel " +
+                gp_quote(!spec.ylabel.empty() ? spec.ylabel : spec.y.size() == 1 ? display(spec, spec.y[0]) : std::string()));
+  if (spec.logx) {
+    out.push_back("set logscale x");
+    out.push_back("set format x '1e%L'");
+  }
+  if (spec.logy) {
+    out.push_back("set logscale y");
+    out.push_back("set format y '1e%L'");
+  }
+  if (spec.type == FigureType::heatmap) {
+    char bar[64];
+    std::snprintf(bar, sizeof bar, "%g", spec.success_below);
+    out.push_back("set cbrange [0:1]");
+    out.push_back("set cblabel " + gp_quote("fraction with " + display(spec, spec.z) + " < " + bar));
+    out.push_back("set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', 1 '#fde725')");
+    out.push_back("set xrange [-0.5:" + gp_number(static_cast<double>(d.x_values.size()) - 0.5) + "]");
+    out.push_back("set yrange [-0.5:" + gp_number(static_cast<double>(d.y_values.size()) - 0.5) + "]");
+    out.push_back("set xtics " + tics(d.x_values));
+    out.push_back("set ytics " + tics(d.y_values));
+    out.push_back("unset grid");
+  } else {
+    // A margin around the data, so the extreme error bars do not sit on the frame.
+    out.push_back("set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05");
+  }
+  return out;
+}
+
+std::string png_terminal(const Layout& l) {
+  return "set terminal pngcairo noenhanced size " + l.size + " font 'sans-serif,10'";
+}
+
+std::string svg_terminal(const Layout& l) {
+  return "set terminal svg noenhanced size " + l.size + " dynamic font 'sans-serif,10' background rgb 'white'";
+}
+
+// One image: the panels in a multiplot, on the terminal and output already set.
+void draw_panels(Commands& out, const FigureSpec& spec, const FigureData& d, const Table& rows,
+                 const std::vector<std::size_t>& selected) {
+  const Layout l = figure_layout(d);
+  out.line("set multiplot layout " + std::to_string(l.rows) + "," + std::to_string(l.cols) + " title " +
+           gp_quote(spec.title.empty() ? spec.name : spec.title));
+  for (const Panel& panel : d.panels) {
+    out.line("set title " + gp_quote(panel_title(spec, panel.key)));
+    if (panel.valid == 0) {
+      // gnuplot refuses a plot without a single placeable point; say so in the panel instead
+      // (an invisible constant on fixed ranges that suit log axes too).
+      out.line("set label 1 'no data' at graph 0.5, graph 0.5 center");
+      out.line("unset xtics; unset ytics");
+      out.line("plot [1:10] [1:10] 2 lc rgb 'white' notitle");
+      out.line("unset label 1");
+      out.line("set xtics; set ytics");
+      continue;
+    }
+    switch (spec.type) {
+      case FigureType::lines: lines_panel(out, spec, panel); break;
+      case FigureType::heatmap: heatmap_panel(out, d, panel); break;
+      case FigureType::trajectory: trajectory_panel(out, spec, panel, rows, selected); break;
+    }
+  }
+  out.line("unset multiplot");
+  out.line("set output");
+}
+
+// The standalone script: the drawing commands inside a loop over the two images; each plot
+// element selects its rows of <name>.csv with `every ::first::last` and its columns by name.
+class ScriptCommands : public Commands {
+ public:
+  explicit ScriptCommands(std::ostringstream& gp) : gp_(gp) {}
+  void line(const std::string& command) override { gp_ << "  " << command << "\n"; }
+  void plot(const std::vector<PlotElement>& elements) override {
+    std::vector<std::string> parts;
+    for (const PlotElement& e : elements) {
+      if (!e.curve) {
+        parts.push_back(e.text);
+        continue;
+      }
+      std::vector<std::string> using_text;
+      for (const Using& u : e.using_entries) using_text.push_back(entry(u));
+      parts.push_back("data every ::" + std::to_string(e.curve->first) + "::" + std::to_string(e.curve->last) +
+                      " using " + join(using_text, ":") + " " + e.style);
+    }
+    gp_ << "  plot " << join(parts, ", \\\n       ") << "\n";
+  }
+
+ private:
+  static std::string entry(const Using& u) {
+    if (u.expression.empty()) return gp_quote(u.column);
+    std::string out = u.expression;
+    if (const auto at = out.find('@'); at != std::string::npos) out.replace(at, 1, "column(" + gp_quote(u.column) + ")");
+    return out;
+  }
+  std::ostringstream& gp_;
+};
+
 std::string build_script(const FigureSpec& spec, const FigureData& d, const Table& rows,
                          const std::vector<std::size_t>& selected) {
-  const std::size_t panel_count = std::max<std::size_t>(d.panels.size(), 1);
-  const auto [grid_rows, grid_cols] = layout(panel_count);
-  const std::size_t width = 560 * grid_cols, height = 420 * grid_rows + 40;
-  const std::string size = std::to_string(width) + "," + std::to_string(height);
-  const bool heatmap = spec.type == FigureType::heatmap;
-
+  const Layout l = figure_layout(d);
   std::ostringstream gp;
   gp << "# " << spec.name << (spec.title.empty() ? "" : ": " + spec.title) << "\n"
      << "# Drawn by wnflow from " << spec.name << ".csv (the data exactly as plotted).\n"
@@ -660,65 +810,18 @@ std::string build_script(const FigureSpec& spec, const FigureData& d, const Tabl
      << "data = " << gp_quote(spec.name + ".csv") << "\n"
      << "if (!exists('png_out')) png_out = " << gp_quote(spec.name + ".png") << "\n"
      << "if (!exists('svg_out')) svg_out = " << gp_quote(spec.name + ".svg") << "\n";
-  for (std::size_t i = 0; i < std::size(kColours); ++i)
-    gp << "set linetype " << i + 1 << " lc rgb " << gp_quote(kColours[i]) << "\n";
-  gp << "set linetype cycle " << std::size(kColours) << "\n"
-     << "set style line 100 lc rgb '#dddddd' lw 1\n"
-     << "set grid back ls 100\n"
-     << "set key below samplen 2\n"
-     << "set samples 200\n"
-     << "set xlabel " << gp_quote(spec.xlabel.empty() ? display(spec, spec.x) : spec.xlabel) << "\n"
-     << "set ylabel "
-     << gp_quote(!spec.ylabel.empty() ? spec.ylabel : spec.y.size() == 1 ? display(spec, spec.y[0]) : std::string())
-     << "\n";
-  if (spec.logx) gp << "set logscale x\nset format x '1e%L'\n";
-  if (spec.logy) gp << "set logscale y\nset format y '1e%L'\n";
-  if (heatmap) {
-    char bar[64];
-    std::snprintf(bar, sizeof bar, "%g", spec.success_below);
-    gp << "set cbrange [0:1]\n"
-       << "set cblabel " << gp_quote("fraction with " + display(spec, spec.z) + " < " + bar) << "\n"
-       << "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', 1 '#fde725')\n"
-       << "set xrange [-0.5:" << gp_number(static_cast<double>(d.x_values.size()) - 0.5) << "]\n"
-       << "set yrange [-0.5:" << gp_number(static_cast<double>(d.y_values.size()) - 0.5) << "]\n"
-       << "set xtics " << tics(d.x_values) << "\n"
-       << "set ytics " << tics(d.y_values) << "\n"
-       << "unset grid\n";
-  } else {
-    // A margin around the data, so the extreme error bars do not sit on the frame.
-    gp << "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
-  }
+  for (const std::string& command : settings(spec, d)) gp << command << "\n";
   gp << "do for [pass = 1:2] {\n"
      << "  if (pass == 1) {\n"
-     << "    set terminal pngcairo noenhanced size " << size << " font 'sans-serif,10'\n"
+     << "    " << png_terminal(l) << "\n"
      << "    set output png_out\n"
      << "  } else {\n"
-     << "    set terminal svg noenhanced size " << size << " dynamic font 'sans-serif,10' background rgb 'white'\n"
+     << "    " << svg_terminal(l) << "\n"
      << "    set output svg_out\n"
-     << "  }\n"
-     << "  set multiplot layout " << grid_rows << "," << grid_cols << " title "
-     << gp_quote(spec.title.empty() ? spec.name : spec.title) << "\n";
-  for (const Panel& panel : d.panels) {
-    gp << "  set title " << gp_quote(panel_title(spec, panel.key)) << "\n";
-    if (panel.valid == 0) {
-      // gnuplot refuses a plot without a single placeable point; say so in the panel instead
-      // (an invisible constant on fixed ranges that suit log axes too).
-      gp << "  set label 1 'no data' at graph 0.5, graph 0.5 center\n"
-         << "  unset xtics; unset ytics\n"
-         << "  plot [1:10] [1:10] 2 lc rgb 'white' notitle\n"
-         << "  unset label 1\n"
-         << "  set xtics; set ytics\n";
-      continue;
-    }
-    switch (spec.type) {
-      case FigureType::lines: lines_panel(gp, spec, panel); break;
-      case FigureType::heatmap: heatmap_panel(gp, d, panel); break;
-      case FigureType::trajectory: trajectory_panel(gp, spec, panel, rows, selected); break;
-    }
-  }
-  gp << "  unset multiplot\n"
-     << "  set output\n"
-     << "}\n";
+     << "  }\n";
+  ScriptCommands commands(gp);
+  draw_panels(commands, spec, d, rows, selected);
+  gp << "}\n";
   return gp.str();
 }
 
@@ -765,9 +868,63 @@ void remove_quietly(const fs::path& p) {
   fs::remove(p, ec);
 }
 
-// Runs `gnuplot` on the script in `dir`, writing the images to temporary names that are
+// The gnuplot session that renders the images: the script's commands, each image drawn in turn
+// (so that every plot command is followed by its own data), and each plot element's rows sent
+// inline by gnuplot-iostream (send1d: one line per row, the columns the element reads, numbers
+// at full precision; NaN as nan, which gnuplot leaves out as it does the CSV's nan).
+class SessionCommands : public Commands {
+ public:
+  SessionCommands(Gnuplot& gp, const Table& data) : gp_(gp), data_(data) {}
+  void line(const std::string& command) override { gp_ << command << "\n"; }
+  void plot(const std::vector<PlotElement>& elements) override {
+    std::vector<std::string> parts;
+    std::vector<std::vector<std::vector<double>>> inline_data;
+    for (const PlotElement& e : elements) {
+      if (!e.curve) {
+        parts.push_back(e.text);
+        continue;
+      }
+      // The element's columns in order of first use; `using` refers to them by position.
+      std::vector<std::string> columns;
+      std::vector<std::string> using_text;
+      for (const Using& u : e.using_entries) {
+        if (u.column.empty()) {
+          using_text.push_back(u.expression);
+          continue;
+        }
+        auto it = std::find(columns.begin(), columns.end(), u.column);
+        if (it == columns.end()) it = columns.insert(columns.end(), u.column);
+        const std::string position = std::to_string(it - columns.begin() + 1);
+        std::string text = u.expression.empty() ? position : u.expression;
+        if (const auto at = text.find('@'); !u.expression.empty() && at != std::string::npos)
+          text.replace(at, 1, "column(" + position + ")");
+        using_text.push_back(text);
+      }
+      parts.push_back("'-' using " + join(using_text, ":") + " " + e.style);
+      std::vector<std::vector<double>> points;
+      for (std::size_t r = e.curve->first; r <= e.curve->last; ++r) {
+        std::vector<double> point;
+        for (const std::string& c : columns) {
+          double v = NAN;
+          point.push_back(parse_number(data_.text(r, data_.column(c)), v) ? v : NAN);
+        }
+        points.push_back(std::move(point));
+      }
+      inline_data.push_back(std::move(points));
+    }
+    gp_ << "plot " << join(parts, ", ") << "\n";
+    for (const auto& points : inline_data) gp_.send1d(points);
+  }
+
+ private:
+  Gnuplot& gp_;
+  const Table& data_;
+};
+
+// Runs gnuplot in `dir` and draws the figure, writing the images to temporary names that are
 // renamed over the targets only when both are complete.
-void render(const FigureSpec& spec, const fs::path& dir, const fs::path& png, const fs::path& svg) {
+void render(const FigureSpec& spec, const FigureData& d, const Table& rows, const std::vector<std::size_t>& selected,
+            const fs::path& dir, const fs::path& png, const fs::path& svg) {
   const std::string suffix = unique_suffix();
   const fs::path png_tmp = dir / ("." + spec.name + ".png.tmp." + suffix);
   const fs::path svg_tmp = dir / ("." + spec.name + ".svg.tmp." + suffix);
@@ -788,11 +945,18 @@ void render(const FigureSpec& spec, const fs::path& dir, const fs::path& png, co
                               "; while read -r line; do :; done";  // shell builtins only: works without PATH
   try {
     Gnuplot gp(command);
+    const Layout l = figure_layout(d);
     gp << "cd " << gp_quote(dir.string()) << "\n"
-       << "png_out = " << gp_quote(png_tmp.filename().string()) << "\n"
-       << "svg_out = " << gp_quote(svg_tmp.filename().string()) << "\n"
-       << "load " << gp_quote(spec.name + ".gp") << "\n"
-       << "exit\n";
+       << "set encoding utf8\n";
+    for (const std::string& setting : settings(spec, d)) gp << setting << "\n";
+    SessionCommands commands(gp, d.table);
+    gp << png_terminal(l) << "\n"
+       << "set output " << gp_quote(png_tmp.filename().string()) << "\n";
+    draw_panels(commands, spec, d, rows, selected);
+    gp << svg_terminal(l) << "\n"
+       << "set output " << gp_quote(svg_tmp.filename().string()) << "\n";
+    draw_panels(commands, spec, d, rows, selected);
+    gp << "exit\n";
     // The destructor flushes and waits for the shell (pclose).
   } catch (const std::exception& e) {
     fail(std::string("cannot start gnuplot: ") + e.what());
@@ -840,7 +1004,7 @@ FigureFiles draw_figure(const Table& rows, const FigureSpec& spec, const std::st
   files.svg = stem.string() + ".svg";
   write_file_atomically(files.csv, data.table.to_csv());
   write_file_atomically(files.script, build_script(spec, data, rows, selected));
-  render(spec, out_dir, out_dir / (spec.name + ".png"), out_dir / (spec.name + ".svg"));
+  render(spec, data, rows, selected, out_dir, out_dir / (spec.name + ".png"), out_dir / (spec.name + ".svg"));
   files.points = data.points;
   files.skipped = data.skipped;
   return files;

@@ -1,10 +1,12 @@
 #include <wnflow/lab/sweep.hpp>
 #include <wnflow/model/matvec.hpp>
+#include <wnflow/model/thread_pool.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -149,61 +151,52 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
 
   Journal journal(summary.journal_path);
   std::mutex mutex;
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> abort{false};
   std::exception_ptr error;
   const std::size_t limit =
       options.max_cells >= 0 ? std::min(pending.size(), std::size_t(options.max_cells)) : pending.size();
   std::size_t finished_now = 0;
 
-  auto worker = [&] {
-    for (;;) {
-      if (abort || (options.stop && options.stop->load())) return;
-      const std::size_t k = next++;
-      if (k >= limit) return;
-      const Cell& cell = cells[pending[k]];
-      try {
-        Rows rows = run_cell(e, cell);
-        std::string block;
-        for (const auto& r : rows) block += Table::csv_line(r);
-        std::lock_guard<std::mutex> lock(mutex);
-        journal.append(block);
-        const std::string& status = rows.front()[status_col];
-        if (status == "failed") ++summary.failed;
-        if (status == "not_converged") ++summary.not_converged;
-        results[cell.index] = std::move(rows);
-        done[cell.index] = true;
-        ++finished_now;
-        if (options.progress) {
-          SweepProgress p;
-          p.total = cells.size();
-          p.resumed = summary.resumed;
-          p.done = summary.resumed + finished_now;
-          p.failed = summary.failed;
-          p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-          p.rate = p.elapsed_seconds > 0 ? double(finished_now) / p.elapsed_seconds : 0;
-          p.eta_seconds = p.rate > 0 ? double(p.total - p.done) / p.rate : NAN;
-          options.progress(p);
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!error) error = std::current_exception();
-        abort = true;
-        return;
-      }
-    }
-  };
   int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   threads = int(std::min<std::size_t>(std::size_t(threads), std::max<std::size_t>(1, limit)));
   // Cells side by side already fill the cores: their products with A stay on their thread.
-  auto cell_worker = [&] {
-    const MatvecThreadsScope one(threads > 1 ? 1 : matvec_threads());
-    worker();
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(cell_worker);
-  cell_worker();
-  for (auto& t : pool) t.join();
+  const int matvec_threads_per_cell = threads > 1 ? 1 : matvec_threads();
+
+  // The pending cells on the process's thread pool (`threads` at a time); each cell's rows are
+  // journaled as it finishes, and kept in the grid's order for the final table.
+  parallel_for(limit, threads, [&](std::size_t k) {
+    if (abort || (options.stop && options.stop->load())) return;
+    const Cell& cell = cells[pending[k]];
+    try {
+      const MatvecThreadsScope products(matvec_threads_per_cell);
+      Rows rows = run_cell(e, cell);
+      std::string block;
+      for (const auto& r : rows) block += Table::csv_line(r);
+      std::lock_guard<std::mutex> lock(mutex);
+      journal.append(block);
+      const std::string& status = rows.front()[status_col];
+      if (status == "failed") ++summary.failed;
+      if (status == "not_converged") ++summary.not_converged;
+      results[cell.index] = std::move(rows);
+      done[cell.index] = true;
+      ++finished_now;
+      if (options.progress) {
+        SweepProgress p;
+        p.total = cells.size();
+        p.resumed = summary.resumed;
+        p.done = summary.resumed + finished_now;
+        p.failed = summary.failed;
+        p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        p.rate = p.elapsed_seconds > 0 ? double(finished_now) / p.elapsed_seconds : 0;
+        p.eta_seconds = p.rate > 0 ? double(p.total - p.done) / p.rate : NAN;
+        options.progress(p);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!error) error = std::current_exception();
+      abort = true;
+    }
+  });
   if (error) std::rethrow_exception(error);
 
   summary.ran = finished_now;

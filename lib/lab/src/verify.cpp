@@ -1,11 +1,12 @@
 // The theorem-check suite (verify.hpp). Each case builds its own instance and flows, so
-// cases run on independent threads; rows are emitted in the fixed order of the case list.
+// cases run side by side on the process's thread pool; rows are emitted in the fixed order of
+// the case list.
 // Statements, derivations and tolerances: docs/verification.md.
 #include <wnflow/lab/verify.hpp>
 #include <wnflow/model/matvec.hpp>
+#include <wnflow/model/thread_pool.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -13,7 +14,6 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
-#include <thread>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/model/gf_limit.hpp>
 #include <wnflow/model/gradient_flow.hpp>
@@ -714,38 +714,27 @@ VerifyReport verify(const VerifyOptions& options, const std::function<void(const
   std::vector<char> done(list.size(), 0);
   std::size_t next_to_emit = 0;
   std::mutex mutex;
-  std::atomic<std::size_t> next_task{0};
 
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next_task++;
-      if (i >= list.size()) return;
-      std::vector<Check> rows;
-      try {
-        rows = list[i]();
-      } catch (const std::exception& e) {
-        rows = {failed("internal", "case " + std::to_string(i), e.what())};
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      results[i] = std::move(rows);
-      done[i] = 1;
-      while (next_to_emit < list.size() && done[next_to_emit]) {
-        if (progress)
-          for (const auto& c : results[next_to_emit]) progress(c);
-        ++next_to_emit;
-      }
-    }
-  };
   const int threads = std::max(1, std::min<int>(options.threads, int(list.size())));
   // Cases side by side already fill the cores: their products with A stay on their thread.
-  auto case_worker = [&] {
-    const MatvecThreadsScope one(threads > 1 ? 1 : matvec_threads());
-    worker();
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < threads; ++k) pool.emplace_back(case_worker);
-  case_worker();
-  for (auto& t : pool) t.join();
+  const int matvec_threads_per_case = threads > 1 ? 1 : matvec_threads();
+  parallel_for(list.size(), threads, [&](std::size_t i) {
+    std::vector<Check> rows;
+    try {
+      const MatvecThreadsScope products(matvec_threads_per_case);
+      rows = list[i]();
+    } catch (const std::exception& e) {
+      rows = {failed("internal", "case " + std::to_string(i), e.what())};
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    results[i] = std::move(rows);
+    done[i] = 1;
+    while (next_to_emit < list.size() && done[next_to_emit]) {
+      if (progress)
+        for (const auto& c : results[next_to_emit]) progress(c);
+      ++next_to_emit;
+    }
+  });
 
   VerifyReport report;
   for (auto& rows : results)

@@ -2,8 +2,9 @@
 // Figures of sweep results, drawn by gnuplot through gnuplot-iostream. A FigureSpec says which
 // columns of a result table go where; draw_figure aggregates the rows (median and quartiles
 // over trials), writes the data behind the figure as CSV and a standalone gnuplot script that
-// reads it, and renders PNG (pngcairo) and SVG. A user restyles a figure by editing the
-// script and running `gnuplot <name>.gp` in the figures directory.
+// reads it, and renders PNG (pngcairo) and SVG in a gnuplot session that gets the same
+// commands with each plot's data sent inline. A user restyles a figure by editing the script
+// and running `gnuplot <name>.gp` in the figures directory: it draws the same images.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -60,8 +61,9 @@ struct FigureFiles {
   std::size_t skipped = 0;            // points left out: NaN, infinite, or non-positive on a log axis
 };
 
-// Writes <dir>/<name>.csv (the aggregated data), <dir>/<name>.gp, then runs gnuplot on the
-// script (gnuplot-iostream) to produce <dir>/<name>.png and .svg. All files are written
+// Writes <dir>/<name>.csv (the aggregated data), <dir>/<name>.gp, then draws the script's
+// figure in a gnuplot session (gnuplot-iostream, the data sent inline) to produce
+// <dir>/<name>.png and .svg. All files are written
 // atomically (images go to temporary names, renamed when both are complete); `dir` is created
 // if missing. Throws InputError for a spec that does not fit the table (a missing column, no
 // row left after `where`), and NumericalError if gnuplot fails or leaves an empty or missing

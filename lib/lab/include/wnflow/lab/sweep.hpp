@@ -1,6 +1,6 @@
 #pragma once
-// Runs the cells of an experiment on a pool of threads, appending each finished cell to a
-// journal at once, and writes the final table in grid order.
+// Runs the cells of an experiment on the process's thread pool (model/thread_pool.hpp),
+// appending each finished cell to a journal at once, and writes the final table in grid order.
 //
 // Files in the output directory, for an experiment named E:
 //   E.journal.csv   every finished cell's rows, in completion order, appended with one

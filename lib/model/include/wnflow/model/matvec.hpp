@@ -2,13 +2,14 @@
 // A x and Aᵀ r: the two products in every right-hand side, and in every Woodbury solve of the
 // stiff steppers. At N ≥ 2000 they are most of a flow's time, and each one is bound by how
 // fast A streams from memory, which one core cannot saturate: above a size they are split
-// into parts that the calling thread and a small pool of workers compute together.
+// into parts that the calling thread and workers of the process's thread pool
+// (thread_pool.hpp) compute together.
 //
 // The split is a fixed function of A's shape, never of the number of threads: A's columns in
 // fixed blocks, each a contiguous stretch of memory. Aᵀ r's blocks write their own entries of
 // the result; A x's write partial sums, added in block order. So a result is the same bit for
-// bit with 1, 2 or 16 threads, and when the pool is busy (two flows running concurrently in a
-// sweep) the caller computes every block itself.
+// bit with 1, 2 or 16 threads, and when the pool's workers are busy (two flows running
+// concurrently in a sweep) the caller computes every block itself.
 // Below the size the products are Eigen's own, unsplit.
 #include <wnflow/model/network.hpp>
 
@@ -18,8 +19,9 @@ namespace wnflow {
 inline constexpr Eigen::Index matvec_split_entries = Eigen::Index(1) << 19;
 
 // Threads that compute the split products: 0 = one per hardware thread (the default), 1 = the
-// calling thread only. matvec_threads() is the number the calling thread's products use. The pool is made at the first split product and is never shrunk;
-// a later, smaller setting leaves the extra workers idle.
+// calling thread only. matvec_threads() is the number the calling thread's products use. The
+// pool is made at the first split product and is never shrunk; a later, smaller setting leaves
+// the extra workers to other work.
 void set_matvec_threads(int threads);
 int matvec_threads();
 
@@ -41,9 +43,9 @@ class MatvecThreadsScope {
 // below matvec_split_entries, else up to 8 of at least 256 columns.
 int matvec_parts(Eigen::Index rows, Eigen::Index cols);
 
-// Runs part(0), ..., part(parts − 1) on the calling thread and the pool's workers, as the
-// split products do (the Gram block of the stiff steppers uses it too). Each part must write
-// outputs of its own, so the result does not depend on which thread ran it.
+// Runs part(0), ..., part(parts − 1) on the calling thread and up to matvec_threads() − 1 of the
+// pool's workers, as the split products do (the Gram block of the stiff steppers uses it too).
+// Each part must write outputs of its own, so the result does not depend on which thread ran it.
 void for_each_part(int parts, void (*part)(const void* context, int p), const void* context);
 template <class Part>
 void for_each_part(int parts, const Part& part) {
