@@ -1,5 +1,5 @@
 #pragma once
-// Performance measurement of the integrators (issue 5): every stepper on the standard
+// Performance measurement of the integrators (docs/performance.md): every stepper on the standard
 // instances, with the cost per right-hand side against the two-GEMV floor, the accuracy
 // reached against the predicted limit (T1 for GF, T3 for WN), and the peak memory; and the
 // peers (SciPy solve_ivp, SUNDIALS CVODE, `wnflow run` itself) run as whole processes on

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The "instances you do not know" check of issue 5: fresh random instances drawn here with
+"""The "instances you do not know" check: fresh random instances drawn here with
 NumPy (not wnflow's generator), N = 150, M = 45, s = 3, P+ and P±, GF L = 3 and WN L = 2
 (q = 0.05) at alpha = 10, horizon 1e7, rtol 1e-9, atol 1e-14 for both solvers.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability half of CI (issue 6, docs/reliability.md), run by .ci/run after
+# The reliability half of CI (docs/reliability.md), run by .ci/run after
 # scripts/test.sh:
 #   1. the whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (build-asan/; every finding is fatal);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hostile invocations of every command (issue 6, docs/reliability.md): missing, unreadable,
+# Hostile invocations of every command (docs/reliability.md): missing, unreadable,
 # empty and malformed files, NaN/Inf, mismatched sizes, zero rows, rank-deficient A, every
 # option out of range or not a number, unknown flags, unwritable outputs, and the numerical
 # failure modes (blow-up, step limit, no convergence, a dual Newton that cannot certify, an
