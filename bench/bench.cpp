@@ -205,7 +205,7 @@ double cpu_of(const rusage& u) {
 }
 
 template <class Flow>
-ChildResult integrate_flow(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io,
+ChildResult integrate_flow(Flow flow, const DiagonalNetwork& net, const IntegrateOptions& io,
                            const Vector* prediction, Clock::time_point start, double cpu_start) {
   Vector state = flow.initial_state();
   const IntegrateSummary s = integrate(flow, state, io);
@@ -236,7 +236,7 @@ ChildResult run_in_child(const Problem& p, const BenchCase& c, const IntegrateOp
     FlowOptions fo;
     fo.kind = FlowKind::wn;
     fo.ratio = c.ratio;
-    const WeightNormFlow flow(net, c.alpha, resolve_rates(fo, initial_radius(net, c.alpha)));
+    WeightNormFlow flow(net, c.alpha, resolve_rates(fo, initial_radius(net, c.alpha)));
     return integrate_flow(flow, net, io, pred, start, cpu_start);
   } catch (const std::exception& e) {
     ChildResult r;
@@ -724,7 +724,7 @@ BenchSummary run_bench(const BenchOptions& o, const std::function<void(const Ben
     {
       const MatvecThreadsScope one_thread(1);
       const DiagonalNetwork net(p, c.sign, c.depth);
-      auto time_rhs = [&](const auto& flow) {
+      auto time_rhs = [&](auto flow) {
         const Vector z = flow.initial_state();
         Vector dz(z.size());
         return median_seconds([&] { flow.derivative(z, dz); }, o.floor_repeats);

@@ -62,7 +62,7 @@ double cpu_now() {
 }
 
 template <class Flow>
-int solve(const Flow& flow, const wnflow::DiagonalNetwork& net, double rtol, double atol, double t_max,
+int solve(Flow flow, const wnflow::DiagonalNetwork& net, double rtol, double atol, double t_max,
           double loss_tol) {
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = cpu_now();

@@ -34,7 +34,7 @@ struct Count {
 };
 
 template <class Flow>
-Count odeint_abm(const Flow& flow, double rtol, double atol, double t_max, double loss_tol) {
+Count odeint_abm(Flow flow, double rtol, double atol, double t_max, double loss_tol) {
   Count c;
   // std::vector state and Odeint's default range algebra: the controller's PID step adjuster
   // works elementwise and does not compile for Eigen vectors with vector_space_algebra.
@@ -65,7 +65,7 @@ Count odeint_abm(const Flow& flow, double rtol, double atol, double t_max, doubl
 }
 
 template <class Flow>
-Count wnflow_adams(const Flow& flow, double rtol, double atol, double t_max, double loss_tol) {
+Count wnflow_adams(Flow flow, double rtol, double atol, double t_max, double loss_tol) {
   wnflow::IntegrateOptions o;
   o.stepper = wnflow::StepperKind::adams;
   o.rtol = rtol;

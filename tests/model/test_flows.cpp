@@ -1,7 +1,10 @@
 // The right-hand sides against finite-difference gradients of the loss in each flow's own
 // parameters, and the analytic Jacobians against finite differences of the right-hand sides.
 #define BOOST_TEST_MODULE flows
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <functional>
+#include <thread>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/model/gradient_flow.hpp>
 #include <wnflow/model/instance.hpp>
@@ -65,7 +68,7 @@ BOOST_AUTO_TEST_CASE(gf_rhs_is_minus_eta_gradient) {
     const Problem p = instance(c.sign);
     const DiagonalNetwork net(p, c.sign, c.L);
     const double eta = 0.7;
-    const GradientFlow flow(net, 0.3, eta);
+    GradientFlow flow(net, 0.3, eta);
     const Vector z = random_log_weights(net.n(), 1);
     const Vector w = z.array().exp();
     Vector dz(net.n());
@@ -82,7 +85,7 @@ BOOST_AUTO_TEST_CASE(wn_rhs_is_riemannian_gradient_in_r_and_s) {
       const Problem p = instance(c.sign);
       const DiagonalNetwork net(p, c.sign, c.L);
       const WeightNormRates rates{0.8, 0.05, sched};
-      const WeightNormFlow flow(net, 0.3, rates);
+      WeightNormFlow flow(net, 0.3, rates);
       const Vector z = random_log_weights(net.n(), 2);
       const Vector w = z.array().exp();
       const double r = w.norm();
@@ -114,7 +117,7 @@ BOOST_AUTO_TEST_CASE(classic_rhs_is_gradient_in_gamma_and_v) {
   for (const auto& c : cases) {
     const Problem p = instance(c.sign);
     const DiagonalNetwork net(p, c.sign, c.L);
-    const ClassicWeightNormFlow flow(net, 0.3, 1.7);
+    ClassicWeightNormFlow flow(net, 0.3, 1.7);
     const Eigen::Index n = net.n();
     Vector st(n + 1);
     st[0] = std::log(1.1);
@@ -137,7 +140,7 @@ BOOST_AUTO_TEST_CASE(classic_rhs_is_gradient_in_gamma_and_v) {
 }
 
 template <class Flow>
-void check_jacobian(const Flow& flow, const Vector& at, const std::string& what) {
+void check_jacobian(Flow flow, const Vector& at, const std::string& what) {
   const Eigen::Index n = at.size();
   Matrix J(n, n);
   flow.jacobian(at, J);
@@ -173,20 +176,24 @@ BOOST_AUTO_TEST_CASE(analytic_jacobians_match_finite_differences) {
   }
 }
 
-// The factored Jacobians diag(D) + U V^T (for the low-rank Rosenbrock stepper) are the
-// dense ones, term by term.
+// The low-rank Jacobians diag(D) + U V^T (for the stiff steppers), written out column by
+// column, are the dense ones, term by term.
 template <class Flow>
-void check_factors(const Flow& flow, const Vector& at, const std::string& what) {
+void check_factors(Flow flow, const Vector& at, const std::string& what) {
   const Eigen::Index n = at.size(), k = flow.jacobian_rank();
   Matrix J(n, n), U(n, k), V(n, k);
-  Vector D(n);
+  LowRankJacobian low_rank;
   flow.jacobian(at, J);
-  flow.jacobian_factors(at, D, U, V);
+  flow.jacobian(at, low_rank);
+  low_rank.write_factors(U, V);
   Matrix F = U * V.transpose();
-  F.diagonal() += D;
+  F.diagonal() += low_rank.D;
   BOOST_TEST_CONTEXT(what) {
     BOOST_TEST(k < n);
+    BOOST_TEST(low_rank.rank() == k);
+    BOOST_TEST(low_rank.gram.present());
     BOOST_TEST((F - J).norm() <= 1e-13 * J.norm());
+    BOOST_TEST((low_rank.dense() - J).norm() <= 1e-13 * J.norm());
   }
 }
 
@@ -209,24 +216,31 @@ BOOST_AUTO_TEST_CASE(factored_jacobians_match_the_dense_ones) {
 }
 
 // At depth 2, f(x) = U η(x) with U the factors of the Jacobian at another state x_J (bdf's
-// Newton iteration rests on it): η from rhs_coefficients against f from derivative() and U
-// written out column by column; D = 0. At depth 3 the flows do not claim the form.
+// Newton iteration rests on it): η from derivative_in_factors against f from derivative() and
+// U written out column by column; D = 0. At depth 3 the flows do not claim the form.
 template <class Flow>
-void check_rhs_in_factor_span(const Flow& flow, const Vector& x, const Vector& x_jac, const std::string& what) {
+void check_rhs_in_factor_span(Flow flow, const Vector& x, const Vector& x_jac, const std::string& what) {
   const Eigen::Index n = x.size(), k = flow.jacobian_rank();
-  Matrix U(n, k), V(n, k), U_rest, V_rest;
-  Vector D(n), D2(n), f(n), eta(k);
-  GramStructure g;
-  flow.jacobian_factors(x_jac, D, U, V);
-  flow.jacobian_gram(x_jac, D2, g, U_rest, V_rest);
+  Matrix U(n, k), V(n, k);
+  Vector f(n), eta(k);
+  LowRankJacobian J;
+  flow.jacobian(x_jac, J);
+  J.write_factors(U, V);
   flow.derivative(x, f);
-  flow.rhs_coefficients(x, g.a(0), eta);
+  flow.derivative_in_factors(x, J, eta);
   BOOST_TEST_CONTEXT(what) {
-    BOOST_TEST(flow.rhs_in_factor_span());
-    BOOST_TEST(D.cwiseAbs().maxCoeff() == 0.0);
+    BOOST_TEST(J.derivative_in_span);
+    BOOST_TEST(J.D.cwiseAbs().maxCoeff() == 0.0);
     BOOST_TEST(f.norm() > 0.0);
     BOOST_TEST((U * eta - f).norm() <= 1e-13 * f.norm());
   }
+}
+
+template <class Flow>
+bool spans_its_derivative(Flow flow) {
+  LowRankJacobian J;
+  flow.jacobian(flow.initial_state(), J);
+  return J.derivative_in_span;
 }
 
 BOOST_AUTO_TEST_CASE(depth_two_right_hand_sides_lie_in_the_span_of_the_factors) {
@@ -242,21 +256,49 @@ BOOST_AUTO_TEST_CASE(depth_two_right_hand_sides_lie_in_the_span_of_the_factors) 
     for (Schedule sch : {Schedule::constant_rates, Schedule::constant_ratio})
       check_rhs_in_factor_span(WeightNormFlow(net, 0.3, {0.8, 0.05, sch}), zphi, zphi_jac, "wn " + to_string(sch) + " " + tag);
     const DiagonalNetwork deep(p, sign, 3);
-    BOOST_TEST(!GradientFlow(deep, 0.3).rhs_in_factor_span());
-    BOOST_TEST(!WeightNormFlow(deep, 0.3, {0.8, 0.05, Schedule::constant_rates}).rhs_in_factor_span());
+    BOOST_TEST(!spans_its_derivative(GradientFlow(deep, 0.3)));
+    BOOST_TEST(!spans_its_derivative(WeightNormFlow(deep, 0.3, {0.8, 0.05, Schedule::constant_rates})));
+    BOOST_TEST(!spans_its_derivative(ClassicWeightNormFlow(net, 0.3, 1.7)));
   }
+}
+
+// A copy of a flow evaluates on its own: two copies driven from two threads at once, each
+// at its own state, always read back their own loss (the loss reuses the residual of the
+// last evaluation, which a workspace shared between copies would let the other thread
+// overwrite in between).
+BOOST_AUTO_TEST_CASE(copies_of_a_flow_do_not_share_evaluations) {
+  const Problem p = instance(Sign::positive);
+  const DiagonalNetwork net(p, Sign::positive, 2);
+  GradientFlow original(net, 0.3);
+  const Vector za = random_log_weights(net.n(), 5), zb = random_log_weights(net.n(), 6);
+  const double exact_a = loss_of_w(p, Sign::positive, 2, za.array().exp().matrix());
+  const double exact_b = loss_of_w(p, Sign::positive, 2, zb.array().exp().matrix());
+  BOOST_TEST(std::abs(exact_a - exact_b) > 1e-6 * exact_a);
+  std::atomic<int> wrong{0};
+  const auto hammer = [&](const Vector& z, double exact) {
+    GradientFlow flow = original;
+    Vector d(net.n());
+    for (int i = 0; i < 20000; ++i) {
+      flow.derivative(z, d);
+      if (!(std::abs(flow.loss(z) - exact) <= 1e-12 * exact)) ++wrong;
+    }
+  };
+  std::thread ta(hammer, std::cref(za), exact_a), tb(hammer, std::cref(zb), exact_b);
+  ta.join();
+  tb.join();
+  BOOST_TEST(wrong.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(initial_states_match_the_parameterizations) {
   const Problem p = instance(Sign::signed_);
   const DiagonalNetwork net(p, Sign::signed_, 3);
   const double alpha = 0.25;
-  const ClassicWeightNormFlow classic(net, alpha, 2.0);
+  ClassicWeightNormFlow classic(net, alpha, 2.0);
   const Vector st = classic.initial_state();
   BOOST_TEST(rel(classic.weights(st), Vector::Constant(net.n(), alpha)) < 1e-15);
   BOOST_TEST(std::abs(classic.v_norm(st) - 2.0) < 1e-14);
   BOOST_TEST(std::abs(classic.gamma(st) - alpha * std::sqrt(double(net.n()))) < 1e-14);
-  const WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.5, initial_radius(net, alpha)));
+  WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.5, initial_radius(net, alpha)));
   BOOST_TEST(std::abs(wn.rates().ratio(wn.initial_radius()) - 0.5) < 1e-15);
   BOOST_TEST(rel(wn.weights(wn.initial_state()), Vector::Constant(net.n(), alpha)) < 1e-15);
 }
@@ -268,14 +310,14 @@ BOOST_AUTO_TEST_CASE(loss_exceeds_is_a_sound_bound) {
   for (const auto& c : cases) {
     const Problem p = instance(c.sign);
     const DiagonalNetwork net(p, c.sign, c.L);
-    const GradientFlow gf(net, 0.3);
-    const WeightNormFlow wn(net, 0.3, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.3)));
+    GradientFlow gf(net, 0.3);
+    WeightNormFlow wn(net, 0.3, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.3)));
     const Vector z0 = random_log_weights(net.n(), 3);
     Vector state0(net.n() + 1);
     state0 << z0, 0.1;
     const Vector direction = random_log_weights(net.n(), 4);
     int proven = 0, checked = 0;
-    const auto check = [&](const auto& flow, const Vector& at, Vector& out) {
+    const auto check = [&](auto& flow, const Vector& at, Vector& out) {
       flow.derivative(at, out);  // the evaluation the bound starts from
       BOOST_TEST(!flow.loss_exceeds(at, 0.0));
       for (double step : {1e-12, 1e-9, 1e-6, 1e-3, 1e-1}) {

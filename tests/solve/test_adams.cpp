@@ -42,7 +42,7 @@ struct SmoothSystem final : RosenbrockSystem {
     dx *= speed;
   }
   Eigen::Index jacobian_rank() const override { return 0; }
-  void jacobian_factors(const Vector&, Vector&, Matrix&, Matrix&) override {}
+  void jacobian(const Vector&, LowRankJacobian&) override {}
   void jacobian(const Vector&, Matrix&) override {}
   Vector initial() const {
     Vector x0 = Vector::Ones(dim());
@@ -166,7 +166,7 @@ struct StiffLinear final : RosenbrockSystem {
   explicit StiffLinear(Eigen::Index n) : d(Vector::LinSpaced(n, 0.1, 200.0)), B(Matrix::Random(n, 3)) {}
   void rhs(const Vector& x, Vector& dx) override { dx = -d.cwiseProduct(x) - B * (B.transpose() * x); }
   Eigen::Index jacobian_rank() const override { return 0; }
-  void jacobian_factors(const Vector&, Vector&, Matrix&, Matrix&) override {}
+  void jacobian(const Vector&, LowRankJacobian&) override {}
   void jacobian(const Vector&, Matrix&) override {}
   double spectral_radius() const {
     Matrix J = B * B.transpose();
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(gradient_flow_limits_match_the_dual) {
   for (Sign sign : {Sign::signed_}) {
     const Problem p = random_instance({30, 10, 2, 5, sign});
     const DiagonalNetwork net(p, sign, 2);
-    const GradientFlow gf(net, 1.0);
+    GradientFlow gf(net, 1.0);
     IntegrateOptions o;
     o.stepper = StepperKind::adams;
     o.rtol = 1e-10;

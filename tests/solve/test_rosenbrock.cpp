@@ -34,13 +34,13 @@ Matrix gram_matrix(const GramStructure& g, Eigen::Index n) {
 // The low-rank term U V^T of a solver's Jacobian, formed densely: with a Gram form declared,
 // diag(a) G (diag(b) G)^T for its block plus the explicit columns after it.
 Matrix low_rank_term(const LowRankSolver& s) {
-  Matrix UV = s.U * s.V.transpose();
-  if (s.gram.present()) {
-    const Eigen::Index n = s.D.size();
+  Matrix UV = s.jacobian.U * s.jacobian.V.transpose();
+  if (s.jacobian.gram.present()) {
+    const Eigen::Index n = s.jacobian.D.size();
     Vector a = Vector::Zero(n), b = Vector::Zero(n);
-    a.segment(s.gram.row0, s.gram.a.size()) = s.gram.a;
-    b.segment(s.gram.row0, s.gram.b.size()) = s.gram.b;
-    const Matrix G = gram_matrix(s.gram, n);
+    a.segment(s.jacobian.gram.row0, s.jacobian.gram.a.size()) = s.jacobian.gram.a;
+    b.segment(s.jacobian.gram.row0, s.jacobian.gram.b.size()) = s.jacobian.gram.b;
+    const Matrix G = gram_matrix(s.jacobian.gram, n);
     UV += a.asDiagonal() * G * G.transpose() * b.asDiagonal();
   }
   return UV;
@@ -49,7 +49,7 @@ Matrix low_rank_term(const LowRankSolver& s) {
 // (σ I − diag(D) − U V^T) x = b by dense LU, the reference.
 Vector dense_solve(const LowRankSolver& s, double sigma, const Vector& b) {
   Matrix A = -low_rank_term(s);
-  A.diagonal().array() += sigma - s.D.array();
+  A.diagonal().array() += sigma - s.jacobian.D.array();
   return A.partialPivLu().solve(b);
 }
 
@@ -59,7 +59,7 @@ struct Run {
 };
 
 template <class Flow>
-Run run(const Flow& flow, StepperKind kind) {
+Run run(Flow& flow, StepperKind kind) {
   IntegrateOptions o;
   o.stepper = kind;
   o.rtol = 1e-10;
@@ -80,13 +80,13 @@ BOOST_AUTO_TEST_CASE(woodbury_solves_match_dense_lu) {
   std::srand(3);
   LowRankSolver s(n, k);
   BOOST_TEST_REQUIRE(!s.dense_mode());
-  s.U = Matrix::Random(n, k);
-  s.V = Matrix::Random(n, k);
+  s.jacobian.U = Matrix::Random(n, k);
+  s.jacobian.V = Matrix::Random(n, k);
   const Vector b = Vector::Random(n);
   Vector x(n);
   // Diagonals from benign to spread over 20 decades, the regime of small weights.
   for (double spread : {0.0, 5.0, 10.0, 20.0}) {
-    s.D = -(Vector::LinSpaced(n, 0.0, spread).array() * std::log(10.0)).exp().matrix();
+    s.jacobian.D = -(Vector::LinSpaced(n, 0.0, spread).array() * std::log(10.0)).exp().matrix();
     for (double sigma : {1e-6, 1.0, 1e6}) {
       s.factor(sigma);
       s.solve(b, x);
@@ -127,17 +127,17 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   const GramStructure g = random_gram(A, copies, 1);
   const Matrix G = gram_matrix(g, n);
   LowRankSolver plain(n, k), gram(n, k);
-  gram.U = Matrix::Random(n, k - M);
-  gram.V = Matrix::Random(n, k - M);
-  gram.D = -Vector::Random(n).cwiseAbs();
-  gram.gram = g;
-  plain.U = Matrix::Zero(n, k);
-  plain.V = Matrix::Zero(n, k);
-  plain.U.middleRows(1, copies * N).leftCols(M) = g.a.asDiagonal() * G.middleRows(1, copies * N);
-  plain.V.middleRows(1, copies * N).leftCols(M) = g.b.asDiagonal() * G.middleRows(1, copies * N);
-  plain.U.rightCols(k - M) = gram.U;
-  plain.V.rightCols(k - M) = gram.V;
-  plain.D = gram.D;
+  gram.jacobian.U = Matrix::Random(n, k - M);
+  gram.jacobian.V = Matrix::Random(n, k - M);
+  gram.jacobian.D = -Vector::Random(n).cwiseAbs();
+  gram.jacobian.gram = g;
+  plain.jacobian.U = Matrix::Zero(n, k);
+  plain.jacobian.V = Matrix::Zero(n, k);
+  plain.jacobian.U.middleRows(1, copies * N).leftCols(M) = g.a.asDiagonal() * G.middleRows(1, copies * N);
+  plain.jacobian.V.middleRows(1, copies * N).leftCols(M) = g.b.asDiagonal() * G.middleRows(1, copies * N);
+  plain.jacobian.U.rightCols(k - M) = gram.jacobian.U;
+  plain.jacobian.V.rightCols(k - M) = gram.jacobian.V;
+  plain.jacobian.D = gram.jacobian.D;
   const Vector b = Vector::Random(n);
   Vector x_plain(n), x_gram(n);
   for (double sigma : {1e-3, 1.0, 1e3}) {
@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(a_gram_structure_solves_as_the_explicit_factors) {
   }
   BOOST_TEST(gram.fallbacks == 0);
   // A singular Δ (σ = D_i) falls back to dense LU, with the Gram block written out.
-  gram.D[3] = 2.0;
+  gram.jacobian.D[3] = 2.0;
   gram.factor(2.0);
   gram.solve(b, x_gram);
   BOOST_TEST(gram.fallbacks == 1);
@@ -173,12 +173,12 @@ BOOST_AUTO_TEST_CASE(a_positive_definite_gram_block_is_factored_by_cholesky) {
         std::srand(11);
         const Matrix A = Matrix::Random(M, N);
         LowRankSolver s(n, M + e);
-        s.gram = random_gram(A, copies, 0);
-        s.gram.a = -s.gram.a.cwiseAbs();
-        s.gram.b = s.gram.b.cwiseAbs();
-        s.U = 0.5 * Matrix::Random(n, e);
-        s.V = 0.5 * Matrix::Random(n, e);
-        s.D = -Vector::Random(n).cwiseAbs();
+        s.jacobian.gram = random_gram(A, copies, 0);
+        s.jacobian.gram.a = -s.jacobian.gram.a.cwiseAbs();
+        s.jacobian.gram.b = s.jacobian.gram.b.cwiseAbs();
+        s.jacobian.U = 0.5 * Matrix::Random(n, e);
+        s.jacobian.V = 0.5 * Matrix::Random(n, e);
+        s.jacobian.D = -Vector::Random(n).cwiseAbs();
         const Vector b = Vector::Random(n);
         Vector x(n);
         long cholesky = 0;
@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(a_positive_definite_gram_block_is_factored_by_cholesky) {
           BOOST_TEST(s.cholesky_factorizations == ++cholesky);
           BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10, "sigma " << sigma);
         }
-        s.gram.a = -s.gram.a;  // a b > 0: S = I − (positive semidefinite)/δ
+        s.jacobian.gram.a = -s.jacobian.gram.a;  // a b > 0: S = I − (positive semidefinite)/δ
         for (double sigma : {1e-2, 1e-1}) {
           s.factor(sigma);
           s.solve(b, x);
@@ -209,21 +209,21 @@ BOOST_AUTO_TEST_CASE(a_nearly_constant_diagonal_is_taken_as_constant_only_within
   std::srand(13);
   const Matrix A = Matrix::Random(M, N);
   LowRankSolver s(n, k);
-  s.gram = random_gram(A, 1, 1);
-  s.U = 0.3 * Matrix::Random(n, k - M);
-  s.V = 0.3 * Matrix::Random(n, k - M);
+  s.jacobian.gram = random_gram(A, 1, 1);
+  s.jacobian.U = 0.3 * Matrix::Random(n, k - M);
+  s.jacobian.V = 0.3 * Matrix::Random(n, k - M);
   const Vector near = Vector::Constant(n, -0.5) + 0.01 * Vector::Random(n);  // spread <= 0.02
   const double mid = 0.5 * (near.maxCoeff() + near.minCoeff());
   const Vector b = Vector::Random(n);
   Vector x(n);
   auto approximate_solve = [&](double sigma) {
-    const Vector exact_d = s.D;
-    s.D.setConstant(mid);
+    const Vector exact_d = s.jacobian.D;
+    s.jacobian.D.setConstant(mid);
     const Vector y = dense_solve(s, sigma, b);
-    s.D = exact_d;
+    s.jacobian.D = exact_d;
     return y;
   };
-  s.D = near;
+  s.jacobian.D = near;
   for (double tolerance : {0.0, 0.1}) {
     s.diagonal_tolerance = tolerance;
     for (double sigma : {1.0, 0.52}) {  // |σ − d̄| = 1.5 (0.15 >= spread) and 1.02
@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(a_nearly_constant_diagonal_is_taken_as_constant_only_within
     }
   }
   // Spread 1 against |σ − d̄| = 1.5: beyond 0.1 of it, so exact.
-  s.D = -Vector::Random(n).cwiseAbs();
+  s.jacobian.D = -Vector::Random(n).cwiseAbs();
   s.diagonal_tolerance = 0.1;
   s.factor(1.0);
   s.solve(b, x);
@@ -259,10 +259,10 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
         const GramStructure g = random_gram(A, copies, 0);
         const Matrix G = gram_matrix(g, n);
         LowRankSolver s(n, k);
-        s.U = Matrix::Random(n, k - M);  // the columns after the Gram block
-        s.V = Matrix::Random(n, k - M);
-        s.D.setConstant(d);
-        s.gram = g;
+        s.jacobian.U = Matrix::Random(n, k - M);  // the columns after the Gram block
+        s.jacobian.V = Matrix::Random(n, k - M);
+        s.jacobian.D.setConstant(d);
+        s.jacobian.gram = g;
         const Vector b = Vector::Random(n);
         Vector x(n);
         bool same = false;
@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
           BOOST_TEST(testing::relative_difference(x, dense_solve(s, sigma, b)) < 1e-10);
           same = true;
         }
-        s.V = Matrix::Random(n, k - M);  // new factors
+        s.jacobian.V = Matrix::Random(n, k - M);  // new factors
         s.factor(2.0, false);
         s.solve(b, x);
         BOOST_TEST(testing::relative_difference(x, dense_solve(s, 2.0, b)) < 1e-10);
@@ -283,23 +283,25 @@ BOOST_AUTO_TEST_CASE(a_constant_diagonal_reuses_the_product_for_a_new_sigma) {
 }
 
 BOOST_AUTO_TEST_CASE(the_flows_gram_form_applies_as_their_dense_jacobian) {
-  // Every flow's jacobian_gram() (D, the Gram form of M columns, and jacobian_rank() − M
+  // Every flow's low-rank Jacobian (D, the Gram form of M columns, and jacobian_rank() − M
   // explicit columns) applied to vectors through A with the Gram helpers must give J x of the
   // flow's dense jacobian() (at a generic state, P+ and P±, L = 2 and 3).
   for (Sign sign : {Sign::positive, Sign::signed_}) {
     const Problem p = random_instance({40, 12, 3, 9, sign});
     for (int L : {2, 3}) {
       const DiagonalNetwork net(p, sign, L);
-      const auto check = [&](const auto& flow, const std::string& name) {
+      const auto check = [&](auto flow, const std::string& name) {
         const Eigen::Index n = flow.dimension(), k = flow.jacobian_rank(), M = net.M();
         std::srand(6);
         const Vector state = flow.initial_state() + 0.3 * Vector::Random(n);
         Matrix J(n, n);
         flow.jacobian(state, J);
-        Vector D(n);
-        GramStructure g;
-        Matrix U, V;
-        flow.jacobian_gram(state, D, g, U, V);
+        LowRankJacobian low_rank;
+        flow.jacobian(state, low_rank);
+        const Vector& D = low_rank.D;
+        const GramStructure& g = low_rank.gram;
+        const Matrix& U = low_rank.U;
+        const Matrix& V = low_rank.V;
         BOOST_TEST_CONTEXT(name << " " << to_string(sign) << " L=" << L) {
           BOOST_TEST_REQUIRE(g.present());
           BOOST_TEST(g.rank() == M);
@@ -328,11 +330,11 @@ BOOST_AUTO_TEST_CASE(a_singular_capacitance_falls_back_to_dense_lu) {
   const Eigen::Index n = 60, k = 6;
   std::srand(4);
   LowRankSolver s(n, k);
-  s.U = Matrix::Random(n, k);
-  s.V = Matrix::Random(n, k);
-  s.D = Vector::Random(n);
+  s.jacobian.U = Matrix::Random(n, k);
+  s.jacobian.V = Matrix::Random(n, k);
+  s.jacobian.D = Vector::Random(n);
   const double sigma = 2.0;
-  s.D[7] = sigma;
+  s.jacobian.D[7] = sigma;
   const Vector b = Vector::Random(n);
   Vector x(n);
   s.factor(sigma);
@@ -347,10 +349,10 @@ BOOST_AUTO_TEST_CASE(same_limits_and_step_counts_as_rosenbrock4) {
     for (int L : {2, 3}) {
       const DiagonalNetwork net(p, sign, L);
       for (double alpha : {1.0, 10.0}) {
-        const GradientFlow gf(net, alpha);
-        const WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.05, initial_radius(net, alpha)));
-        const ClassicWeightNormFlow classic(net, alpha, classic_v0_norm({}, 0.05, initial_radius(net, alpha)));
-        const auto check = [&](const auto& flow, const std::string& name) {
+        GradientFlow gf(net, alpha);
+        WeightNormFlow wn(net, alpha, WeightNormRates::from_ratio(0.05, initial_radius(net, alpha)));
+        ClassicWeightNormFlow classic(net, alpha, classic_v0_norm({}, 0.05, initial_radius(net, alpha)));
+        const auto check = [&](auto flow, const std::string& name) {
           const Run lr = run(flow, StepperKind::rosenbrock_lowrank);
           const Run r4 = run(flow, StepperKind::rosenbrock4);
           BOOST_TEST_CONTEXT(name << " " << to_string(sign) << " L=" << L << " alpha=" << alpha) {
@@ -376,8 +378,8 @@ BOOST_AUTO_TEST_CASE(same_limit_as_dopri5) {
   // A mildly stiff case, so that plain dopri5 gets there in reasonable time.
   const Problem p = random_instance({24, 8, 2, 4, Sign::signed_});
   const DiagonalNetwork net(p, Sign::signed_, 2);
-  const GradientFlow gf(net, 0.5);
-  const WeightNormFlow wn(net, 0.5, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.5)));
+  GradientFlow gf(net, 0.5);
+  WeightNormFlow wn(net, 0.5, WeightNormRates::from_ratio(0.5, initial_radius(net, 0.5)));
   const Run gf_lr = run(gf, StepperKind::rosenbrock_lowrank), gf_dp = run(gf, StepperKind::dopri5);
   const Run wn_lr = run(wn, StepperKind::rosenbrock_lowrank), wn_dp = run(wn, StepperKind::dopri5);
   for (const Run* r : {&gf_lr, &gf_dp, &wn_lr, &wn_dp}) {

@@ -287,7 +287,7 @@ struct Tail {
 };
 
 template <class Flow>
-Tail record(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io) {
+Tail record(Flow flow, const DiagonalNetwork& net, const IntegrateOptions& io) {
   Tail out;
   Vector state = flow.initial_state();
   auto observe = [&](double t, const Vector& s) {

@@ -5,22 +5,6 @@
 #include <wnflow/model/weight_norm_classic.hpp>
 
 namespace wnflow {
-namespace {
-
-// J = diag(D) + U V^T with every column written out, from a flow's Gram form: for tests and
-// for systems that do not take the Gram form.
-template <class Flow>
-void explicit_factors(const Flow& flow, const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
-                      Eigen::Ref<Matrix> V) {
-  GramStructure g;
-  Matrix U_rest, V_rest;
-  flow.jacobian_gram(state, D, g, U_rest, V_rest);
-  gram_columns(g, U.leftCols(g.rank()), V.leftCols(g.rank()));
-  U.rightCols(U_rest.cols()) = U_rest;
-  V.rightCols(V_rest.cols()) = V_rest;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------- GF
 GradientFlow::GradientFlow(const DiagonalNetwork& net, double alpha, double eta)
@@ -31,34 +15,31 @@ GradientFlow::GradientFlow(const DiagonalNetwork& net, double alpha, double eta)
 
 Vector GradientFlow::initial_state() const { return Vector::Constant(dimension(), std::log(alpha_)); }
 
-void GradientFlow::derivative(const ConstVectorRef& z, VectorRef dz) const {
+void GradientFlow::derivative(const ConstVectorRef& z, VectorRef dz) {
   core_.evaluate(z);
   core_.derivative({eta_, 0.0, 0.0, 0.0}, dz);
 }
 
-void GradientFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const {
+void GradientFlow::jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) {
   core_.evaluate(z);
   core_.jacobian({eta_, 0.0, 0.0, 0.0}, J);
 }
 
 Eigen::Index GradientFlow::jacobian_rank() const { return detail::LogWeightCore::factor_rank(network(), false); }
 
-void GradientFlow::jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const {
+void GradientFlow::jacobian(const ConstVectorRef& z, LowRankJacobian& J) {
   core_.evaluate(z);
-  U.resize(z.size(), 0);  // rank M: the Gram block is the whole low-rank term
-  V.resize(z.size(), 0);
-  core_.jacobian_gram({eta_, 0.0, 0.0, 0.0}, false, D, g, U, V);
+  J.D.resize(z.size());
+  J.U.resize(z.size(), 0);  // rank M: the Gram block is the whole low-rank term
+  J.V.resize(z.size(), 0);
+  core_.jacobian_gram({eta_, 0.0, 0.0, 0.0}, false, J.D, J.gram, J.U, J.V);
+  J.derivative_in_span = network().depth() == 2;
 }
 
-void GradientFlow::rhs_coefficients(const ConstVectorRef& z, double a0, VectorRef eta) const {
+void GradientFlow::derivative_in_factors(const ConstVectorRef& z, const LowRankJacobian& J, VectorRef eta) {
   core_.evaluate_residual(z);
   // dz/dt = -eta L G (u = G at L = 2), and the Gram columns are a0 B^T A^T.
-  eta = (-eta_ * 2.0 / a0) * core_.residual_vector();
-}
-
-void GradientFlow::jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U,
-                                    Eigen::Ref<Matrix> V) const {
-  explicit_factors(*this, z, D, U, V);
+  eta = (-eta_ * 2.0 / J.gram.a(0)) * core_.residual_vector();
 }
 
 // ---------------------------------------------------------------- WN (polar)
@@ -106,7 +87,7 @@ detail::Speeds WeightNormFlow::speeds(double r2) const {
 
 // d log φ/dt = h · d log r/dt with h = 1 - a(r^2)/eta_r (a = eta_s r^2) and
 // d log r/dt = <w^2, dz/dt> / r^2.
-void WeightNormFlow::derivative(const ConstVectorRef& state, VectorRef ds) const {
+void WeightNormFlow::derivative(const ConstVectorRef& state, VectorRef ds) {
   const auto n = core_.network().n();
   core_.evaluate(state.head(n));
   const detail::Speeds sp = speeds(core_.r2());
@@ -117,7 +98,7 @@ void WeightNormFlow::derivative(const ConstVectorRef& state, VectorRef ds) const
   ds[n] = (1.0 - sp.a / rates_.eta_r) * dlogr;
 }
 
-void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J) const {
+void WeightNormFlow::jacobian(const ConstVectorRef& state, Eigen::Ref<Matrix> J) {
   const auto n = core_.network().n();
   core_.evaluate(state.head(n));
   const detail::Speeds sp = speeds(core_.r2());
@@ -143,11 +124,16 @@ Eigen::Index WeightNormFlow::jacobian_rank() const {
   return detail::LogWeightCore::factor_rank(network(), true) + 1;
 }
 
-void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, VectorRef D, GramStructure& g, Matrix& U,
-                                   Matrix& V) const {
+void WeightNormFlow::jacobian(const ConstVectorRef& state, LowRankJacobian& J) {
   const auto n = core_.network().n();
   core_.evaluate(state.head(n));
   const detail::Speeds sp = speeds(core_.r2());
+  J.derivative_in_span = network().depth() == 2;
+  J.D.resize(n + 1);
+  Vector& D = J.D;
+  GramStructure& g = J.gram;
+  Matrix& U = J.U;
+  Matrix& V = J.V;
   U.resize(n + 1, 3);
   V.resize(n + 1, 3);
   auto Uz = U.topLeftCorner(n, 2);
@@ -175,24 +161,20 @@ void WeightNormFlow::jacobian_gram(const ConstVectorRef& state, VectorRef D, Gra
                      (2.0 * sp.da / rates_.eta_r * Dlog) * s.w2;
 }
 
-void WeightNormFlow::rhs_coefficients(const ConstVectorRef& state, double a0, VectorRef eta) const {
+void WeightNormFlow::derivative_in_factors(const ConstVectorRef& state, const LowRankJacobian& J, VectorRef eta) {
+  const double a0 = J.gram.a(0);
   const auto n = core_.network().n();
   const auto M = core_.network().M();
   core_.evaluate_residual(state.head(n));
   const double r2 = core_.r2(), c = core_.c(), L = 2.0;
   const detail::Speeds sp = speeds(r2);
-  // The columns of jacobian_gram: [Gram (a0 B^T A^T), a' column, L 1, e_n].
+  // The columns of the low-rank Jacobian: [Gram (a0 B^T A^T), a' column, L 1, e_n].
   eta.head(M) = (-sp.a * L / a0) * core_.residual_vector();
   eta[M] = 0.0;
   eta[M + 1] = sp.b * c;
   // d log φ/dt = h <w^2, dz/dt> / r^2 with <w^2, G> = <w^L, G> = c at L = 2.
   const double h = 1.0 - sp.a / rates_.eta_r;
   eta[M + 2] = h * (-sp.a * L * c + sp.b * L * c * r2) / r2;
-}
-
-void WeightNormFlow::jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U,
-                                      Eigen::Ref<Matrix> V) const {
-  explicit_factors(*this, state, D, U, V);
 }
 
 // ---------------------------------------------------------------- classic WN
@@ -203,7 +185,7 @@ double classic_v0_norm(std::optional<double> v0_norm, std::optional<double> rati
 
 ClassicWeightNormFlow::ClassicWeightNormFlow(const DiagonalNetwork& net, double alpha, double v0_norm)
     : core_(net), alpha_(alpha), v0_norm_(v0_norm), r0_(0.0),
-      z_(std::make_shared<Vector>(net.n())) {
+      z_(net.n()) {
   require_positive_finite(alpha, "alpha");
   require_positive_finite(v0_norm, "|v(0)|");
   r0_ = wnflow::initial_radius(net, alpha);
@@ -223,28 +205,28 @@ Vector ClassicWeightNormFlow::log_weights(const ConstVectorRef& s) const {
   return (xi.array() + (s[0] - log_vnorm)).matrix();
 }
 
-void ClassicWeightNormFlow::evaluate(const ConstVectorRef& s) const {
+void ClassicWeightNormFlow::evaluate(const ConstVectorRef& s) {
   const auto xi = s.tail(s.size() - 1);
   const double log_vnorm = 0.5 * std::log((2.0 * xi.array()).exp().sum());
-  z_->array() = xi.array() + (s[0] - log_vnorm);
-  core_.evaluate(*z_);
+  z_.array() = xi.array() + (s[0] - log_vnorm);
+  core_.evaluate(z_);
 }
 
-double ClassicWeightNormFlow::loss(const ConstVectorRef& s) const {
+double ClassicWeightNormFlow::loss(const ConstVectorRef& s) {
   const auto xi = s.tail(s.size() - 1);
   const double log_vnorm = 0.5 * std::log((2.0 * xi.array()).exp().sum());
-  z_->array() = xi.array() + (s[0] - log_vnorm);
-  return core_.loss(*z_);
+  z_.array() = xi.array() + (s[0] - log_vnorm);
+  return core_.loss(z_);
 }
 
-double ClassicWeightNormFlow::loss_floor(const ConstVectorRef& s) const {
-  *z_ = log_weights(s);
-  return core_.loss_floor(*z_);
+double ClassicWeightNormFlow::loss_floor(const ConstVectorRef& s) {
+  z_ = log_weights(s);
+  return core_.loss_floor(z_);
 }
 
 // d log gamma/dt = -L c / gamma^2,  d log v/dt = -(gamma^2/|v|^2) L u + (L/|v|^2) c 1,
 // with u = w^{L-2} ⊙ G and c = <w^L, G> (docs/theory.md §1.3 rewritten in logs, §4.1).
-void ClassicWeightNormFlow::derivative(const ConstVectorRef& s, VectorRef ds) const {
+void ClassicWeightNormFlow::derivative(const ConstVectorRef& s, VectorRef ds) {
   evaluate(s);
   const auto& ws = core_.workspace();
   const double L = core_.network().depth();
@@ -256,7 +238,7 @@ void ClassicWeightNormFlow::derivative(const ConstVectorRef& s, VectorRef ds) co
 }
 
 // Chain rule through z = zeta + xi - log|v| (dz/dzeta = 1, dz/dxi = I - 1 p^T, p = v^2/|v|^2).
-void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) const {
+void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) {
   evaluate(s);
   const auto n = core_.network().n();
   const auto& ws = core_.workspace();
@@ -288,9 +270,14 @@ void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix>
 // the p^T and 1 (...)^T terms two more; row 0 and column 0 (off the diagonal) one each.
 Eigen::Index ClassicWeightNormFlow::jacobian_rank() const { return network().M() + 4; }
 
-void ClassicWeightNormFlow::jacobian_gram(const ConstVectorRef& s, VectorRef D, GramStructure& g, Matrix& U,
-                                          Matrix& V) const {
+void ClassicWeightNormFlow::jacobian(const ConstVectorRef& s, LowRankJacobian& J) {
   evaluate(s);
+  J.derivative_in_span = false;
+  J.D.resize(s.size());
+  Vector& D = J.D;
+  GramStructure& g = J.gram;
+  Matrix& U = J.U;
+  Matrix& V = J.V;
   const auto n = core_.network().n();
   auto& ws = core_.scratch();
   const double L = core_.network().depth();
@@ -325,9 +312,5 @@ void ClassicWeightNormFlow::jacobian_gram(const ConstVectorRef& s, VectorRef D, 
   V(0, 3) = 1.0;
 }
 
-void ClassicWeightNormFlow::jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U,
-                                             Eigen::Ref<Matrix> V) const {
-  explicit_factors(*this, s, D, U, V);
-}
 
 }  // namespace wnflow

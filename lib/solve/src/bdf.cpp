@@ -129,7 +129,7 @@ bool LowRankBdf::iterate(Correction correction, int& iterations) {
 }
 
 bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
-  if (use_factor_span && solver_.factor_span_ready() && sys.rhs_in_factor_span())
+  if (use_factor_span && solver_.factor_span_ready())
     return newton_in_span(sys, c, iterations);
   return iterate(
       [&](int) {
@@ -153,12 +153,11 @@ bool LowRankBdf::newton(RosenbrockSystem& sys, double c, int& iterations) {
 // Woodbury solve (two more). C only steers the iteration: its fixed point is the corrector's
 // solution whatever the rounding in C.
 bool LowRankBdf::newton_in_span(RosenbrockSystem& sys, double c, int& iterations) {
-  const double a0 = solver_.gram_scale();
   eta_.resize(solver_.rank());
   return iterate(
       [&](int j) {
         ++span_iterations_;
-        sys.rhs_coefficients(xnew_, a0, eta_);
+        sys.derivative_in_factors(xnew_, solver_.jacobian, eta_);
         if (j == 0) {
           solver_.apply_vt(psi_, tk_);
           tk_ = c * eta_ - lu_c_ * tk_;

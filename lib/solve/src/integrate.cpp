@@ -128,7 +128,7 @@ void require_finite(const V& dx) {
 // Odeint passes systems by value: these are two pointers wide.
 template <class Flow>
 struct CountedSystem {
-  const Flow* flow;
+  Flow* flow;
   long* evals;
   void operator()(const Vector& x, Vector& dx, double) const {
     ++*evals;
@@ -139,7 +139,7 @@ struct CountedSystem {
 
 template <class Flow>
 struct UblasSystem {
-  const Flow* flow;
+  Flow* flow;
   long* evals;
   void operator()(const UVec& x, UVec& dx, double) const {
     ++*evals;
@@ -152,7 +152,7 @@ struct UblasSystem {
 
 template <class Flow>
 struct UblasJacobian {
-  const Flow* flow;
+  Flow* flow;
   long* evals;
   Matrix* scratch;
   void operator()(const UVec& x, UMat& J, double, UVec& dfdt) const {
@@ -165,66 +165,47 @@ struct UblasJacobian {
 };
 
 template <class Flow, class = void>
-struct HasGram : std::false_type {};
-template <class Flow>
-struct HasGram<Flow, std::void_t<decltype(std::declval<const Flow&>().jacobian_gram(
-                         std::declval<const Vector&>(), std::declval<Vector&>(), std::declval<GramStructure&>(),
-                         std::declval<Matrix&>(), std::declval<Matrix&>()))>> : std::true_type {};
-
-template <class Flow, class = void>
 struct HasFactorSpan : std::false_type {};
 template <class Flow>
-struct HasFactorSpan<Flow, std::void_t<decltype(std::declval<const Flow&>().rhs_coefficients(
-                               std::declval<const Vector&>(), 0.0, std::declval<Vector&>()))>> : std::true_type {};
+struct HasFactorSpan<Flow, std::void_t<decltype(std::declval<Flow&>().derivative_in_factors(
+                               std::declval<const Vector&>(), std::declval<const LowRankJacobian&>(),
+                               std::declval<Vector&>()))>> : std::true_type {};
 
 template <class Flow, class = void>
 struct HasLossBound : std::false_type {};
 template <class Flow>
-struct HasLossBound<Flow, std::void_t<decltype(std::declval<const Flow&>().loss_exceeds(
+struct HasLossBound<Flow, std::void_t<decltype(std::declval<Flow&>().loss_exceeds(
                               std::declval<const Vector&>(), 0.0))>> : std::true_type {};
 
-// The flow as wnflow's steppers see it (rosenbrock.hpp). Copies share the counters.
+// The flow as wnflow's steppers see it (rosenbrock.hpp). Copies share the flow and counters.
 template <class Flow>
 struct LowRankSystem final : RosenbrockSystem {
-  const Flow* flow;
+  Flow* flow;
   long* rhs_evals;
   long* jacobian_evals;
-  LowRankSystem(const Flow* f, long* r, long* j) : flow(f), rhs_evals(r), jacobian_evals(j) {}
+  LowRankSystem(Flow* f, long* r, long* j) : flow(f), rhs_evals(r), jacobian_evals(j) {}
   void rhs(const Vector& x, Vector& dx) override {
     ++*rhs_evals;
     flow->derivative(x, dx);
     require_finite(dx);
   }
   Eigen::Index jacobian_rank() const override { return flow->jacobian_rank(); }
-  void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) override {
-    ++*jacobian_evals;
-    flow->jacobian_factors(x, D, U, V);
-  }
   void jacobian(const Vector& x, Matrix& J) override {
     ++*jacobian_evals;
     flow->jacobian(x, J);
   }
-  bool jacobian_gram(const Vector& x, Vector& D, GramStructure& g, Matrix& U, Matrix& V) override {
-    if constexpr (HasGram<Flow>::value) {
-      ++*jacobian_evals;
-      flow->jacobian_gram(x, D, g, U, V);
-      return true;
-    } else {
-      return false;
-    }
-  }
-  bool rhs_in_factor_span() const override {
-    if constexpr (HasFactorSpan<Flow>::value)
-      return flow->rhs_in_factor_span();
-    else
-      return false;
+  void jacobian(const Vector& x, LowRankJacobian& J) override {
+    ++*jacobian_evals;
+    flow->jacobian(x, J);
   }
   // One evaluation of the residual (a GEMV): counted as a right-hand side, which it replaces.
-  void rhs_coefficients(const Vector& x, double a0, Vector& eta) override {
+  void derivative_in_factors(const Vector& x, const LowRankJacobian& J, Vector& eta) override {
     if constexpr (HasFactorSpan<Flow>::value) {
       ++*rhs_evals;
-      flow->rhs_coefficients(x, a0, eta);
+      flow->derivative_in_factors(x, J, eta);
       require_finite(eta);
+    } else {
+      RosenbrockSystem::derivative_in_factors(x, J, eta);
     }
   }
   double loss(const Vector& x) override { return flow->loss(x); }
@@ -290,7 +271,7 @@ const Vector& as_eigen(const UVec& x, Vector& scratch) {
 template <class Flow>
 class Run {
  public:
-  Run(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer)
+  Run(Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer)
       : flow_(flow), x_(state), o_(o), observer_(observer), samples_(sample_times(o)), tmp_(state.size()) {
     Vector f0(state.size());
     flow_.derivative(x_, f0);
@@ -495,7 +476,7 @@ class Run {
     return false;
   }
 
-  const Flow& flow_;
+  Flow& flow_;
   Vector& x_;
   const IntegrateOptions& o_;
   const Observer& observer_;
@@ -510,7 +491,7 @@ class Run {
 };
 
 template <class Flow>
-IntegrateSummary run_stepper(const Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer) {
+IntegrateSummary run_stepper(Flow& flow, Vector& state, const IntegrateOptions& o, const Observer& observer) {
   Run<Flow> run(flow, state, o, observer);
   IntegrateSummary& s = run.summary();
   const auto n = state.size();
@@ -590,7 +571,7 @@ IntegrateSummary run_stepper(const Flow& flow, Vector& state, const IntegrateOpt
 }  // namespace
 
 template <class Flow>
-IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptions& options,
+IntegrateSummary integrate(Flow& flow, Vector& state, const IntegrateOptions& options,
                            const Observer& observer) {
   options.validate();
   if (state.size() != flow.dimension())
@@ -599,8 +580,8 @@ IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptio
   return run_stepper(flow, state, options, observer);
 }
 
-template IntegrateSummary integrate<GradientFlow>(const GradientFlow&, Vector&, const IntegrateOptions&, const Observer&);
-template IntegrateSummary integrate<WeightNormFlow>(const WeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
-template IntegrateSummary integrate<ClassicWeightNormFlow>(const ClassicWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<GradientFlow>(GradientFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<WeightNormFlow>(WeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<ClassicWeightNormFlow>(ClassicWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
 
 }  // namespace wnflow

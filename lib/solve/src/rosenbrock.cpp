@@ -47,7 +47,7 @@ LowRankSolver::LowRankSolver(Eigen::Index n, Eigen::Index k)
     Jd_.resize(n, n);
     dense_lu_ = Eigen::PartialPivLU<Matrix>(n);
   } else {
-    D.resize(n);
+    jacobian.D.resize(n);
     cap_.resize(k, k);
     cap_lu_ = Eigen::PartialPivLU<Matrix>(k);
   }
@@ -66,12 +66,7 @@ void LowRankSolver::set_jacobian(RosenbrockSystem& sys, const Vector& x) {
     sys.jacobian(x, J);
     return;
   }
-  if (!sys.jacobian_gram(x, D, gram, U, V)) {
-    gram.A = nullptr;
-    U.resize(n_, k_);
-    V.resize(n_, k_);
-    sys.jacobian_factors(x, D, U, V);
-  }
+  sys.jacobian(x, jacobian);
 }
 
 void LowRankSolver::factor(double sigma, bool same_factors) {
@@ -86,7 +81,7 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
   }
   use_dense_ = false;
   if (rank() != k_) throw std::logic_error("LowRankSolver: the factors do not have the declared rank");
-  const double dmax = D.maxCoeff(), dmin = D.minCoeff();
+  const double dmax = jacobian.D.maxCoeff(), dmin = jacobian.D.minCoeff();
   const double dmid = dmin == dmax ? dmax : 0.5 * (dmin + dmax);
   span_ready_ = dmax == 0.0 && dmin == 0.0;
   if (dmax == dmin || dmax - dmin <= diagonal_tolerance * std::abs(sigma - dmid)) {
@@ -96,22 +91,22 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
     // the loss does, so the stiff late phase of L = 3 and WN flows takes this path.
     if (!(same_factors && unit_cap_valid_)) {
       delta_.setOnes();
-      W_ = U;
-      if (gram_mode()) ad_ = gram.a;
+      W_ = jacobian.U;
+      if (gram_mode()) ad_ = jacobian.gram.a;
       capacitance_product();
       unit_cap_ = cap_;
       unit_cap_valid_ = true;
     }
     const double delta = sigma - dmid;
     delta_.setConstant(delta);
-    W_ = U / delta;
-    if (gram_mode()) ad_ = gram.a / delta;
+    W_ = jacobian.U / delta;
+    if (gram_mode()) ad_ = jacobian.gram.a / delta;
     cap_ = unit_cap_ / delta;
   } else {
     unit_cap_valid_ = false;
-    delta_ = sigma - D.array();
-    W_ = delta_.cwiseInverse().asDiagonal() * U;
-    if (gram_mode()) ad_ = gram.a.cwiseQuotient(delta_.segment(gram.row0, gram.a.size()));
+    delta_ = sigma - jacobian.D.array();
+    W_ = delta_.cwiseInverse().asDiagonal() * jacobian.U;
+    if (gram_mode()) ad_ = jacobian.gram.a.cwiseQuotient(delta_.segment(jacobian.gram.row0, jacobian.gram.a.size()));
     capacitance_product();
   }
   cap_.diagonal().array() += 1.0;
@@ -124,7 +119,7 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
   // attempt per Jacobian.
   use_llt_ = false;
   if (gram_mode() && !llt_refused_) {
-    const Eigen::Index m = gram.rank(), e = U.cols();
+    const Eigen::Index m = jacobian.gram.rank(), e = jacobian.U.cols();
     cap_llt_.compute(cap_.topLeftCorner(m, m));
     use_llt_ = cap_llt_.info() == Eigen::Success;
     llt_refused_ = !use_llt_;
@@ -145,37 +140,37 @@ void LowRankSolver::factor(double sigma, bool same_factors) {
 
 void LowRankSolver::capacitance_product() {
   if (!gram_mode()) {
-    cap_.noalias() = -V.transpose() * W_;
+    cap_.noalias() = -jacobian.V.transpose() * W_;
     return;
   }
   // Blocks of V^T W in the order [Gram, rest]. The Gram block G^T diag(b a/δ) G is symmetric:
   // its lower triangle through A, panel by panel, then mirrored.
-  const Eigen::Index m = gram.rank(), e = U.cols();
+  const Eigen::Index m = jacobian.gram.rank(), e = jacobian.U.cols();
   auto block = cap_.topLeftCorner(m, m);
-  bd_ = gram.b.cwiseProduct(ad_);
-  gram_block_lower(gram, bd_, block, fold_, panel_);
+  bd_ = jacobian.gram.b.cwiseProduct(ad_);
+  gram_block_lower(jacobian.gram, bd_, block, fold_, panel_);
   for (Eigen::Index j = 0; j + 1 < m; ++j) block.row(j).tail(m - j - 1) = block.col(j).tail(m - j - 1).transpose();
   for (Eigen::Index c = 0; c < e; ++c) {
     // Gram rows of V against the rest of W; the rest of V against the Gram columns of W.
-    gram_transpose_times(gram, gram.b, W_.col(c), fold_, cap_.col(m + c).head(m));
-    gram_transpose_times(gram, ad_, V.col(c), fold_, s_.head(m));
+    gram_transpose_times(jacobian.gram, jacobian.gram.b, W_.col(c), fold_, cap_.col(m + c).head(m));
+    gram_transpose_times(jacobian.gram, ad_, jacobian.V.col(c), fold_, s_.head(m));
     cap_.row(m + c).head(m) = s_.head(m).transpose();
   }
-  if (e > 0) cap_.bottomRightCorner(e, e).noalias() = V.transpose() * W_;
+  if (e > 0) cap_.bottomRightCorner(e, e).noalias() = jacobian.V.transpose() * W_;
   cap_ = -cap_;
 }
 
 void LowRankSolver::apply_vt(const Vector& x, Vector& t) {
-  const Eigen::Index m = gram.rank();
+  const Eigen::Index m = jacobian.gram.rank();
   t.resize(rank());
-  if (gram_mode()) gram_transpose_times(gram, gram.b, x, fold_, t.head(m));
-  if (U.cols() > 0) t.tail(U.cols()).noalias() = V.transpose() * x;
+  if (gram_mode()) gram_transpose_times(jacobian.gram, jacobian.gram.b, x, fold_, t.head(m));
+  if (jacobian.U.cols() > 0) t.tail(jacobian.U.cols()).noalias() = jacobian.V.transpose() * x;
 }
 
 double LowRankSolver::residual(const Vector& b, const Vector& x) {
   apply_vt(x, t_);
-  vx_.noalias() = U * t_.tail(U.cols());  // J x without the diagonal
-  if (gram_mode()) gram_times_add(gram, gram.a, t_.head(gram.rank()), atS_, vx_);
+  vx_.noalias() = jacobian.U * t_.tail(jacobian.U.cols());  // J x without the diagonal
+  if (gram_mode()) gram_times_add(jacobian.gram, jacobian.gram.a, t_.head(jacobian.gram.rank()), atS_, vx_);
   const double scale = b.lpNorm<Eigen::Infinity>() + (delta_.cwiseProduct(x)).lpNorm<Eigen::Infinity>() +
                        vx_.lpNorm<Eigen::Infinity>();
   r_ = b - delta_.cwiseProduct(x) + vx_;
@@ -188,15 +183,15 @@ void LowRankSolver::apply_inverse(const Vector& b, Vector& x) {
   apply_vt(y_, t_);
   capacitance_solve(t_, s_);
   x = y_;
-  if (U.cols() > 0) x.noalias() += W_ * s_.tail(U.cols());
+  if (jacobian.U.cols() > 0) x.noalias() += W_ * s_.tail(jacobian.U.cols());
   // W s on the Gram columns: (a/δ) ⊙ A^T s, per copy.
-  if (gram_mode()) gram_times_add(gram, ad_, s_.head(gram.rank()), atS_, x);
+  if (gram_mode()) gram_times_add(jacobian.gram, ad_, s_.head(jacobian.gram.rank()), atS_, x);
 }
 
 void LowRankSolver::capacitance_solve(const Vector& t, Vector& s) {
   if (use_llt_) {
     // [S B; R E] [s1; s2] = [t1; t2]: y = S^{-1} t1, s2 = F^{-1} (t2 − R y), s1 = y − Z s2.
-    const Eigen::Index m = gram.rank(), e = U.cols();
+    const Eigen::Index m = jacobian.gram.rank(), e = jacobian.U.cols();
     s.resize(t.size());
     s.head(m) = cap_llt_.solve(t.head(m));
     if (e > 0) {
@@ -213,11 +208,11 @@ void LowRankSolver::capacitance_solve(const Vector& t, Vector& s) {
 
 void LowRankSolver::apply_u(const Vector& s, Vector& x) {
   x.resize(n_);
-  if (U.cols() > 0)
-    x.noalias() = U * s.tail(U.cols());
+  if (jacobian.U.cols() > 0)
+    x.noalias() = jacobian.U * s.tail(jacobian.U.cols());
   else
     x.setZero();
-  if (gram_mode()) gram_times_add(gram, gram.a, s.head(gram.rank()), atS_, x);
+  if (gram_mode()) gram_times_add(jacobian.gram, jacobian.gram.a, s.head(jacobian.gram.rank()), atS_, x);
 }
 
 bool LowRankSolver::woodbury_solve(const Vector& b, Vector& x) {
@@ -244,10 +239,10 @@ void LowRankSolver::fall_back_to_dense() {
     Jd_.resize(n_, n_);
     dense_lu_ = Eigen::PartialPivLU<Matrix>(n_);
   }
-  Jd_.noalias() = -U * V.transpose();
+  Jd_.noalias() = -jacobian.U * jacobian.V.transpose();
   if (gram_mode()) {  // the Gram columns written out: n x n is being formed anyway
-    Matrix UG(n_, gram.rank()), VG(n_, gram.rank());
-    gram_columns(gram, UG, VG);
+    Matrix UG(n_, jacobian.gram.rank()), VG(n_, jacobian.gram.rank());
+    gram_columns(jacobian.gram, UG, VG);
     Jd_.noalias() -= UG * VG.transpose();
   }
   Jd_.diagonal() += delta_;

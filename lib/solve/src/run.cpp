@@ -16,7 +16,7 @@ namespace {
 
 // Runs any flow and fills the parts of RunResult that depend on how w and r are read off.
 template <class Flow, class Readout>
-void drive(const Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io, Readout readout,
+void drive(Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io, Readout readout,
            RunResult& out) {
   Vector state = flow.initial_state();
   const auto& xs = net.problem().x_star;
@@ -68,7 +68,7 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
 
   switch (fo.kind) {
     case FlowKind::gf: {
-      const GradientFlow flow(net, fo.alpha, fo.eta);
+      GradientFlow flow(net, fo.alpha, fo.eta);
       out.rates = {fo.eta, fo.eta / (r0 * r0), Schedule::constant_rates};
       struct {
         const NullSpaceProjector* proj; int L; double alpha;
@@ -86,7 +86,7 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
     }
     case FlowKind::wn: {
       out.rates = resolve_rates(fo, r0);
-      const WeightNormFlow flow(net, fo.alpha, out.rates);
+      WeightNormFlow flow(net, fo.alpha, out.rates);
       struct {
         const NullSpaceProjector* proj; const WeightNormFlow* flow; int L; double alpha, r0; WeightNormRates rates;
         Vector weights(const Vector& st) const { return flow->weights(st); }
@@ -108,7 +108,7 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
     case FlowKind::wn_classic: {
       out.rates = resolve_rates(fo, r0);
       const double v0 = 1.0 / std::sqrt(out.rates.eta_s);
-      const ClassicWeightNormFlow flow(net, fo.alpha, v0);
+      ClassicWeightNormFlow flow(net, fo.alpha, v0);
       struct {
         const NullSpaceProjector* proj; const ClassicWeightNormFlow* flow; int L; double alpha, r0, v0;
         WeightNormRates rates;

@@ -2,6 +2,7 @@
 // Standard gradient flow dw/dt = -eta ∇_w ℓ on the diagonal network, as an Odeint system
 // in log-weight coordinates z = log w (dz/dt = -eta L w^{L-2} ⊙ G).
 #include <wnflow/model/detail/log_weight_core.hpp>
+#include <wnflow/model/low_rank_jacobian.hpp>
 
 namespace wnflow {
 
@@ -16,30 +17,26 @@ class GradientFlow {
 
   Vector initial_state() const;  // z(0) = log(alpha) 1
 
-  // Odeint system: dz/dt at z (autonomous; t unused).
-  void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
-  void derivative(const ConstVectorRef& z, VectorRef dz) const;
-  // Analytic Jacobian d(dz/dt)/dz, for implicit steppers.
-  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
-  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
-  // low-rank stiff steppers. jacobian_gram gives D, the Gram form of the first M columns
-  // (gram_structure.hpp) and, in U and V (resized), only the columns after them: what the
-  // steppers use, O(n) memory beyond A. jacobian_factors writes every column out.
+  // Odeint system: dz/dt at z (autonomous; t unused). Evaluation is not const: a flow keeps
+  // its last evaluation (the residual) for the loss at the same state; a copy keeps its own.
+  void operator()(const Vector& z, Vector& dz, double /*t*/) { derivative(z, dz); }
+  void derivative(const ConstVectorRef& z, VectorRef dz);
+  // Analytic Jacobian d(dz/dt)/dz, dense, for Odeint's implicit steppers.
+  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J);
+  // The same Jacobian as diagonal plus low rank (low_rank_jacobian.hpp): D = -eta L (L-2) u
+  // and the rank-M Gram block, for the stiff steppers; jacobian_rank() = M.
+  void jacobian(const ConstVectorRef& z, LowRankJacobian& J);
   Eigen::Index jacobian_rank() const;
-  void jacobian_gram(const ConstVectorRef& z, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
-  void jacobian_factors(const ConstVectorRef& z, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
-  // At depth 2, D = 0 and dz/dt = U η for the factors U of any Jacobian (their Gram columns
-  // a0 B^T A^T, a0 = -4 eta): η = (-2 eta / a0) e, from the residual alone (one GEMV). bdf's
-  // Newton iteration then works on η (bdf.hpp).
-  bool rhs_in_factor_span() const { return network().depth() == 2; }
-  void rhs_coefficients(const ConstVectorRef& z, double a0, VectorRef eta) const;
+  // At depth 2 (J.derivative_in_span), dz/dt = [Gram columns] η with the Gram columns
+  // a0 B^T A^T (a0 = -4 eta): η = (-2 eta / a0) e, from the residual alone (one GEMV).
+  void derivative_in_factors(const ConstVectorRef& z, const LowRankJacobian& J, VectorRef eta);
 
   // Read-outs of a state.
   Vector weights(const ConstVectorRef& z) const { return z.array().exp(); }
-  double loss(const ConstVectorRef& z) const { return core_.loss(z); }
-  double loss_floor(const ConstVectorRef& z) const { return core_.loss_floor(z); }
+  double loss(const ConstVectorRef& z) { return core_.loss(z); }
+  double loss_floor(const ConstVectorRef& z) { return core_.loss_floor(z); }
   // True only when the loss is provably above threshold and its floor (see LogWeightCore).
-  bool loss_exceeds(const ConstVectorRef& z, double threshold) const { return core_.loss_exceeds(z, threshold); }
+  bool loss_exceeds(const ConstVectorRef& z, double threshold) { return core_.loss_exceeds(z, threshold); }
 
  private:
   detail::LogWeightCore core_;

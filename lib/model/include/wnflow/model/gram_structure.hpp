@@ -9,7 +9,7 @@
 // the O(n M^2) product for all (LowRankSolver).
 //
 // With the structure declared, the stiff steppers never form those M columns: a flow hands
-// over D, this form and only the columns after the block (jacobian_gram), and every product
+// over D, this form and only the columns after the block (low_rank_jacobian.hpp), and every product
 // with the block goes through A. At N = 10 000 the explicit n x M factors were 3 copies of A.
 #include <wnflow/model/network.hpp>
 

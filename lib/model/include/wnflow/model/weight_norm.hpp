@@ -11,6 +11,7 @@
 // independent check on the closed forms of alpha_eff.hpp, and the route for schedules that
 // have none. State: [z (n); log φ].
 #include <wnflow/model/detail/log_weight_core.hpp>
+#include <wnflow/model/low_rank_jacobian.hpp>
 #include <string>
 
 namespace wnflow {
@@ -49,30 +50,28 @@ class WeightNormFlow {
   // z(0) = log(alpha) 1 (r(0) = alpha sqrt(n), s(0) = 1/sqrt(n)) and log φ(0) = 0.
   Vector initial_state() const;
 
-  void operator()(const Vector& z, Vector& dz, double /*t*/) const { derivative(z, dz); }
-  void derivative(const ConstVectorRef& z, VectorRef dz) const;
-  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J) const;
-  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
-  // low-rank stiff steppers. jacobian_gram gives D, the Gram form of the first M columns
-  // (gram_structure.hpp) and, in U and V (resized), only the columns after them: what the
-  // steppers use, O(n) memory beyond A. jacobian_factors writes every column out.
+  // Odeint system (not const: see GradientFlow).
+  void operator()(const Vector& z, Vector& dz, double /*t*/) { derivative(z, dz); }
+  void derivative(const ConstVectorRef& z, VectorRef dz);
+  void jacobian(const ConstVectorRef& z, Eigen::Ref<Matrix> J);
+  // The same Jacobian as diagonal plus low rank (low_rank_jacobian.hpp): the kernel's Gram
+  // block and two columns in the z block, and the log φ row as a third column;
+  // jacobian_rank() = M + 3.
+  void jacobian(const ConstVectorRef& state, LowRankJacobian& J);
   Eigen::Index jacobian_rank() const;
-  void jacobian_gram(const ConstVectorRef& state, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
-  void jacobian_factors(const ConstVectorRef& state, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
-  // At depth 2, D = 0 and ds/dt = U η for the factors of any Jacobian: the Gram columns (scaled
-  // a0 = -4 a(r_J^2)) carry -a L G, the column L 1 carries b L c, the column e_n the log φ
-  // rate, the a' column nothing. η from the residual alone (one GEMV); see bdf.hpp.
-  bool rhs_in_factor_span() const { return network().depth() == 2; }
-  void rhs_coefficients(const ConstVectorRef& state, double a0, VectorRef eta) const;
+  // At depth 2 (J.derivative_in_span), D = 0 and ds/dt = [Gram columns, U] η: the Gram
+  // columns (scaled a0 = J.gram.a(0) = -4 a(r_J^2)) carry -a L G, the column L 1 carries
+  // b L c, the column e_n the log φ rate, the a' column nothing. η from the residual alone.
+  void derivative_in_factors(const ConstVectorRef& state, const LowRankJacobian& J, VectorRef eta);
 
   auto log_weights(const ConstVectorRef& state) const { return state.head(core_.network().n()); }
   Vector weights(const ConstVectorRef& state) const { return log_weights(state).array().exp(); }
   double radius_of(const ConstVectorRef& state) const { return std::sqrt((2.0 * log_weights(state).array()).exp().sum()); }
   // log α_eff from the integrated coordinate: log α + log φ.
   double log_alpha_eff_integrated(const ConstVectorRef& state) const { return std::log(alpha_) + state[state.size() - 1]; }
-  double loss(const ConstVectorRef& state) const { return core_.loss(log_weights(state)); }
-  double loss_floor(const ConstVectorRef& state) const { return core_.loss_floor(log_weights(state)); }
-  bool loss_exceeds(const ConstVectorRef& state, double threshold) const {
+  double loss(const ConstVectorRef& state) { return core_.loss(log_weights(state)); }
+  double loss_floor(const ConstVectorRef& state) { return core_.loss_floor(log_weights(state)); }
+  bool loss_exceeds(const ConstVectorRef& state, double threshold) {
     return core_.loss_exceeds(log_weights(state), threshold);
   }
 

@@ -6,6 +6,7 @@
 // it is a genuine check of the integration.
 #include <optional>
 #include <wnflow/model/detail/log_weight_core.hpp>
+#include <wnflow/model/low_rank_jacobian.hpp>
 
 namespace wnflow {
 
@@ -30,30 +31,28 @@ class ClassicWeightNormFlow {
 
   Vector initial_state() const;
 
-  void operator()(const Vector& s, Vector& ds, double /*t*/) const { derivative(s, ds); }
-  void derivative(const ConstVectorRef& s, VectorRef ds) const;
-  void jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J) const;
-  // The same Jacobian as diag(D) + U V^T with U, V of jacobian_rank() columns, for the
-  // low-rank stiff steppers. jacobian_gram gives D, the Gram form of the first M columns
-  // (gram_structure.hpp) and, in U and V (resized), only the columns after them: what the
-  // steppers use, O(n) memory beyond A. jacobian_factors writes every column out.
+  // Odeint system (not const: see GradientFlow).
+  void operator()(const Vector& s, Vector& ds, double /*t*/) { derivative(s, ds); }
+  void derivative(const ConstVectorRef& s, VectorRef ds);
+  void jacobian(const ConstVectorRef& s, Eigen::Ref<Matrix> J);
+  // The same Jacobian as diagonal plus low rank (low_rank_jacobian.hpp): the Gram block in
+  // the v rows and four columns; jacobian_rank() = M + 4.
+  void jacobian(const ConstVectorRef& s, LowRankJacobian& J);
   Eigen::Index jacobian_rank() const;
-  void jacobian_gram(const ConstVectorRef& s, VectorRef D, GramStructure& g, Matrix& U, Matrix& V) const;
-  void jacobian_factors(const ConstVectorRef& s, VectorRef D, Eigen::Ref<Matrix> U, Eigen::Ref<Matrix> V) const;
 
   // z = log w = log gamma + log v - log |v|.
   Vector log_weights(const ConstVectorRef& s) const;
   Vector weights(const ConstVectorRef& s) const { return log_weights(s).array().exp(); }
   double gamma(const ConstVectorRef& s) const { return std::exp(s[0]); }
   double v_norm(const ConstVectorRef& s) const { return std::sqrt((2.0 * s.tail(s.size() - 1).array()).exp().sum()); }
-  double loss(const ConstVectorRef& s) const;
-  double loss_floor(const ConstVectorRef& s) const;
+  double loss(const ConstVectorRef& s);
+  double loss_floor(const ConstVectorRef& s);
 
  private:
-  void evaluate(const ConstVectorRef& s) const;
+  void evaluate(const ConstVectorRef& s);
   detail::LogWeightCore core_;
   double alpha_, v0_norm_, r0_;
-  std::shared_ptr<Vector> z_;  // scratch for log w
+  Vector z_;  // scratch for log w
 };
 
 }  // namespace wnflow

@@ -49,7 +49,7 @@ class LowRankBdf : public DenseOutputStepperTypes {
   long factorizations() const { return factorizations_; }
   const LowRankSolver& solver() const { return solver_; }
   // Newton on the coefficients of f in the factors' span, where the system has that form
-  // (RosenbrockSystem::rhs_in_factor_span). Off: the iteration of every other system.
+  // (LowRankJacobian::derivative_in_span). Off: the iteration of every other system.
   bool use_factor_span = true;
   long span_iterations() const { return span_iterations_; }
 

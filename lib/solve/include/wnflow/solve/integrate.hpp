@@ -4,11 +4,13 @@
 // A "flow" here is any Odeint system over Eigen vectors that also offers
 //   Eigen::Index dimension(); Vector initial_state();
 //   void derivative(ConstVectorRef, VectorRef); void jacobian(ConstVectorRef, Ref<Matrix>);
-//   Eigen::Index jacobian_rank(); void jacobian_factors(ConstVectorRef, VectorRef, Ref<Matrix>, Ref<Matrix>);
+//   void jacobian(ConstVectorRef, LowRankJacobian&); Eigen::Index jacobian_rank();
 //   double loss(ConstVectorRef); double loss_floor(ConstVectorRef);
-// and optionally void jacobian_gram(ConstVectorRef, VectorRef, GramStructure&, Matrix&, Matrix&)
-// (gram_structure.hpp)
-// (GradientFlow, WeightNormFlow, ClassicWeightNormFlow). The integrator stops at t_max, or
+// and optionally derivative_in_factors (low_rank_jacobian.hpp) and loss_exceeds (a bound that
+// spares the per-step loss): GradientFlow, WeightNormFlow, ClassicWeightNormFlow. The flow is
+// taken by reference, not const: the steppers and the stop rules share its evaluation cache
+// (the last residual), which belongs to that object alone (a copy has its own), so one flow
+// object serves one run at a time. The integrator stops at t_max, or
 // when the loss reaches loss_tol, and says which; numerical failure is a stop reason too,
 // never a silent result.
 #include <functional>
@@ -87,7 +89,7 @@ struct IntegrateSummary {
 using Observer = std::function<void(double t, const Vector& state)>;
 
 template <class Flow>
-IntegrateSummary integrate(const Flow& flow, Vector& state, const IntegrateOptions& options,
+IntegrateSummary integrate(Flow& flow, Vector& state, const IntegrateOptions& options,
                            const Observer& observer = {});
 
 // The sample times the observer sees (besides 0 and the final time).

@@ -1,8 +1,8 @@
 #pragma once
 // A stiff stepper for Jacobians that are diagonal plus low rank, J = diag(D) + U V^T.
 //
-// Why: every flow's Jacobian has this form with rank k ≈ M (+1..4), see the flows'
-// jacobian_factors(). Odeint's rosenbrock4 factors the dense n x n matrix I/(γh) − J with
+// Why: every flow's Jacobian has this form with rank k ≈ M (+1..4): see low_rank_jacobian.hpp
+// and docs/theory.md §4.2. Odeint's rosenbrock4 factors the dense n x n matrix I/(γh) − J with
 // uBLAS LU every step, O(n^3), which dominated stiff runs. Here the same method — Shampine's
 // L-stable 4th-order Rosenbrock scheme with its embedded 3rd-order error estimate and 3rd-order
 // dense output, the coefficients, error norm and step-size controller of Odeint's
@@ -18,36 +18,30 @@
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
 #include <limits>
+#include <stdexcept>
 #include <utility>
-#include <wnflow/model/gram_structure.hpp>
+#include <wnflow/model/low_rank_jacobian.hpp>
 #include <wnflow/model/network.hpp>
 #include <wnflow/solve/dense_output_stepper.hpp>
 
 namespace wnflow {
 
-// What the stepper needs from an autonomous system x' = f(x).
+// What the stiff steppers need from an autonomous system x' = f(x): the right-hand side and
+// its Jacobian, as a dense matrix (small systems) or as one LowRankJacobian value.
 class RosenbrockSystem {
  public:
   virtual ~RosenbrockSystem() = default;
   virtual void rhs(const Vector& x, Vector& dx) = 0;
+  // The rank of the low-rank part of every Jacobian the system hands over: the steppers size
+  // their solver by it, and take the dense path when it exceeds a third of the dimension.
   virtual Eigen::Index jacobian_rank() const = 0;
-  // J = diag(D) + U V^T with U, V of jacobian_rank() columns (sized by the caller).
-  virtual void jacobian_factors(const Vector& x, Vector& D, Matrix& U, Matrix& V) = 0;
   virtual void jacobian(const Vector& x, Matrix& J) = 0;
-  // The same J with its leading columns in Gram form (gram_structure.hpp): D, g, and in U, V
-  // (resized here) only the columns after the Gram block. False when the system has no such
-  // form; then jacobian_factors() is used.
-  virtual bool jacobian_gram(const Vector& /*x*/, Vector& /*D*/, GramStructure& /*g*/, Matrix& /*U*/,
-                             Matrix& /*V*/) {
-    return false;
+  virtual void jacobian(const Vector& x, LowRankJacobian& J) = 0;
+  // Only for a J with J.derivative_in_span (low_rank_jacobian.hpp): η with f(x) = [factors
+  // of J] η, from the residual alone. The BDF stepper's Newton iteration runs on η then.
+  virtual void derivative_in_factors(const Vector& /*x*/, const LowRankJacobian& /*J*/, Vector& /*eta*/) {
+    throw std::logic_error("derivative_in_factors: the system's Jacobians do not span its right-hand side");
   }
-  // Optional: f itself lies in the span of the factors. True when, for every Jacobian the
-  // system hands over by jacobian_gram, D = 0 and f(x) = U η(x) at every x, with U the full
-  // n x k factor (the Gram columns first); then rhs_coefficients(x, a0, η) computes η, given
-  // a0 = g.a(0), the Gram scaling of the Jacobian in use. The depth-2 flows in log
-  // coordinates have this form; bdf then runs its Newton iteration on η (LowRankBdf).
-  virtual bool rhs_in_factor_span() const { return false; }
-  virtual void rhs_coefficients(const Vector& /*x*/, double /*a0*/, Vector& /*eta*/) {}
   // Optional: the flow's loss at x, for the auto stepper's test of a run about to end
   // (auto_stepper.hpp); NaN when the system has none.
   virtual double loss(const Vector& /*x*/) { return std::numeric_limits<double>::quiet_NaN(); }
@@ -61,16 +55,13 @@ class LowRankSolver {
  public:
   LowRankSolver(Eigen::Index n, Eigen::Index k);
 
-  // Fill these before factor(): D, U, V (low-rank mode) or J (dense mode). With `gram`
-  // present (gram_structure.hpp) its block is the leading columns of the factors and U, V hold
-  // only the k − M columns after it; every product with the block goes through A, which keeps
-  // the factors' memory at O(n (k − M)) instead of three n x k matrices. Without it (gram.A
-  // null), U and V hold all k columns.
-  Vector D;
-  Matrix U, V, J;
-  GramStructure gram;
+  // Fill one before factor(): the low-rank Jacobian (low-rank mode) or J (dense mode). With
+  // its Gram block present (gram_structure.hpp) every product with the block goes through A,
+  // which keeps the factors' memory at O(n (k − M)) instead of three n x k matrices.
+  LowRankJacobian jacobian;
+  Matrix J;
   bool dense_mode() const { return dense_; }
-  // Fills D, U, V and gram from the system at x (dense mode: J).
+  // Fills the Jacobian from the system at x (dense mode: J).
   void set_jacobian(RosenbrockSystem& sys, const Vector& x);
   // Woodbury factorization of σ I − diag(D) − U V^T (or dense LU of σ I − J in dense mode).
   // same_factors: D, U, V and gram are those of the previous factor() call. With a constant
@@ -82,11 +73,12 @@ class LowRankSolver {
 
   // The pieces of the Woodbury solve, for a caller that keeps vectors as x0 + U s (LowRankBdf's
   // Newton iteration when f lies in the span of U). Valid after factor() when
-  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I, and the Gram form
-  // (whose scaling gram_scale() the system's η refers to).
-  bool factor_span_ready() const { return !use_dense_ && !dense_ && span_ready_ && gram_mode(); }
-  Eigen::Index rank() const { return U.cols() + gram.rank(); }
-  double gram_scale() const { return gram_mode() ? gram.a(0) : 0.0; }
+  // factor_span_ready(): Woodbury (not dense) with D = 0, so that Δ = σ I, the Gram form, and
+  // a Jacobian that spans the right-hand side.
+  bool factor_span_ready() const {
+    return !use_dense_ && !dense_ && span_ready_ && gram_mode() && jacobian.derivative_in_span;
+  }
+  Eigen::Index rank() const { return jacobian.rank(); }
   void apply_vt(const Vector& x, Vector& t);             // t = V^T x (all k columns)
   void apply_u(const Vector& s, Vector& x);              // x = U s (all k columns)
   void capacitance_solve(const Vector& t, Vector& s);    // s = C^{-1} t
@@ -103,7 +95,7 @@ class LowRankSolver {
  private:
   bool woodbury_solve(const Vector& b, Vector& x);  // false when the residual check fails
   void apply_inverse(const Vector& b, Vector& x);   // x = (σ I − J)^{-1} b by Woodbury
-  bool gram_mode() const { return gram.present(); }
+  bool gram_mode() const { return jacobian.gram.present(); }
   double residual(const Vector& b, const Vector& x);  // relative backward error, fills r_
   void fall_back_to_dense();
 

@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <wnflow/model/gram_structure.hpp>
 #include <wnflow/model/matvec.hpp>
 #include <wnflow/model/network.hpp>
@@ -54,14 +53,23 @@ struct LogWeightWorkspace {
 
 class LogWeightCore {
  public:
-  explicit LogWeightCore(const DiagonalNetwork& net)
-      : net_(&net), ws_(std::make_shared<LogWeightWorkspace>(net)) {}
+  explicit LogWeightCore(const DiagonalNetwork& net) : net_(&net), ws_(net) {}
+  // A copy evaluates the same flow with scratch of its own: the workspace is a cache of one
+  // evaluation, so a copy starts empty instead of sharing or duplicating it.
+  LogWeightCore(const LogWeightCore& other) : net_(other.net_), ws_(*other.net_) {}
+  LogWeightCore& operator=(const LogWeightCore& other) {
+    if (this != &other) {
+      net_ = other.net_;
+      ws_ = LogWeightWorkspace(*net_);
+    }
+    return *this;
+  }
 
   const DiagonalNetwork& network() const { return *net_; }
 
   // Evaluates w, w^L, x, residual, G, u = w^{L-2} ⊙ G, r^2 and c at z (two GEMVs).
-  void evaluate(const ConstVectorRef& z) const {
-    auto& s = *ws_;
+  void evaluate(const ConstVectorRef& z) {
+    auto& s = ws_;
     const int L = net_->depth();
     residual_at(z, s.w);
     net_->gradient(s.e, s.g);
@@ -77,32 +85,32 @@ class LogWeightCore {
     s.z_eval = z;
   }
 
-  double r2() const { return ws_->r2; }
+  double r2() const { return ws_.r2; }
 
   // Depth 2 only: w, w^L, x and the residual e at z (one GEMV, no A^T e), with r^2 and
   // c = <w^L, G> = <A B w^L, e> = <e + y, e>. What the stiff steppers need when f lies in the
   // span of the Jacobian's factors: f = -a L G + b L c 1 with G = B^T A^T e, and the factors'
   // Gram columns are a0 B^T A^T (the signs of B folded into their scaling).
-  void evaluate_residual(const ConstVectorRef& z) const {
-    auto& s = *ws_;
+  void evaluate_residual(const ConstVectorRef& z) {
+    auto& s = ws_;
     residual_at(z, s.w);
     s.r2 = s.w.squaredNorm();
     s.c = (s.e + net_->problem().y).dot(s.e);
     s.z_eval = z;  // loss() and loss_exceeds() use only w^L, x and e of z_eval
   }
-  const Vector& residual_vector() const { return ws_->e; }
-  double c() const { return ws_->c; }
+  const Vector& residual_vector() const { return ws_.e; }
+  double c() const { return ws_.c; }
 
   // dz = -a L u + b L c 1, after evaluate().
   void derivative(const Speeds& sp, VectorRef dz) const {
     const double L = net_->depth();
-    dz = (-sp.a * L) * ws_->u;
-    if (sp.b != 0.0) dz.array() += sp.b * L * ws_->c;
+    dz = (-sp.a * L) * ws_.u;
+    if (sp.b != 0.0) dz.array() += sp.b * L * ws_.c;
   }
 
   // J = d(dz)/dz, after evaluate(). Dense n x n; the Gram matrix is built once.
-  void jacobian(const Speeds& sp, Eigen::Ref<Matrix> J) const {
-    auto& s = *ws_;
+  void jacobian(const Speeds& sp, Eigen::Ref<Matrix> J) {
+    auto& s = ws_;
     const int L = net_->depth();
     const Matrix& K = gram();
     const Vector wl2 = (L == 2) ? Vector::Ones(net_->n()) : Vector(s.w.array().pow(L - 2));
@@ -126,8 +134,8 @@ class LogWeightCore {
   // u <-> w^2 (the a' term) and 1 <-> b dc/dz + 2 b' c w^2 (the c term). Costs O(n M).
   static Eigen::Index factor_rank(const DiagonalNetwork& net, bool rank_one) { return net.M() + (rank_one ? 2 : 0); }
   void jacobian_gram(const Speeds& sp, bool rank_one, VectorRef D, GramStructure& g, Eigen::Ref<Matrix> U,
-                     Eigen::Ref<Matrix> V) const {
-    auto& s = *ws_;
+                     Eigen::Ref<Matrix> V) {
+    auto& s = ws_;
     const double L = net_->depth();
     D = (-sp.a * L * (L - 2)) * s.u;
     gram_structure(-sp.a * L * L, 0, g);
@@ -144,13 +152,13 @@ class LogWeightCore {
   // The Gram form of the rank-M term with factor coef, placed at rows row0.. of the factors,
   // after evaluate(): a = coef w^{L-2}, b = w^L, with the minus signs of C = [A, -A] folded in.
   // Leaves coef w^{L-2} (without the signs) in the workspace's wl2.
-  void gram_structure(double coef, Eigen::Index row0, GramStructure& g) const {
+  void gram_structure(double coef, Eigen::Index row0, GramStructure& g) {
     g.A = &net_->problem().A;
     g.copies = net_->sign() == Sign::signed_ ? 2 : 1;
     g.row0 = row0;
-    scaled_wl2(coef, ws_->wl2);
-    g.a = ws_->wl2;
-    g.b = ws_->p;
+    scaled_wl2(coef, ws_.wl2);
+    g.a = ws_.wl2;
+    g.b = ws_.p;
     if (g.copies == 2) {
       g.a.tail(net_->N()) *= -1.0;
       g.b.tail(net_->N()) *= -1.0;
@@ -159,8 +167,8 @@ class LogWeightCore {
 
   // dc = d<w^L,G>/dz = L w^L ⊙ (G + K w^L) and K w^L into the workspace, after evaluate().
   // K w^L = B^T A^T (A x): two GEMVs, no Gram matrix.
-  void compute_dc() const {
-    auto& s = *ws_;
+  void compute_dc() {
+    auto& s = ws_;
     const Matrix& A = net_->problem().A;
     s.Ax.resize(A.rows());
     s.AtAx.resize(A.cols());
@@ -169,26 +177,26 @@ class LogWeightCore {
     net_->lift(s.AtAx, s.Kp);
     s.dc = double(net_->depth()) * s.p.array() * (s.G + s.Kp).array();
   }
-  LogWeightWorkspace& scratch() const { return *ws_; }
+  LogWeightWorkspace& scratch() { return ws_; }
 
   // d<w^L,G>/dz and d u / dz for the classic form, after evaluate().
-  Vector dc_dz() const {
+  Vector dc_dz() {
     const Matrix& K = gram();
-    return double(net_->depth()) * ws_->p.array() * (ws_->G + K * ws_->p).array();
+    return double(net_->depth()) * ws_.p.array() * (ws_.G + K * ws_.p).array();
   }
-  Matrix du_dz() const {
+  Matrix du_dz() {
     const int L = net_->depth();
     const Matrix& K = gram();
-    const Vector wl2 = (L == 2) ? Vector::Ones(net_->n()) : Vector(ws_->w.array().pow(L - 2));
-    Matrix D = double(L) * (wl2.asDiagonal() * K * ws_->p.asDiagonal());
-    D.diagonal() += double(L - 2) * ws_->u;
+    const Vector wl2 = (L == 2) ? Vector::Ones(net_->n()) : Vector(ws_.w.array().pow(L - 2));
+    Matrix D = double(L) * (wl2.asDiagonal() * K * ws_.p.asDiagonal());
+    D.diagonal() += double(L - 2) * ws_.u;
     return D;
   }
 
-  const LogWeightWorkspace& workspace() const { return *ws_; }
+  const LogWeightWorkspace& workspace() const { return ws_; }
 
-  double loss_floor(const ConstVectorRef& z) const {
-    auto& s = *ws_;
+  double loss_floor(const ConstVectorRef& z) {
+    auto& s = ws_;
     if (same_state(z, s.z_loss)) return s.floor_loss;
     forget_evaluation();  // p is overwritten
     s.w_loss = z.array().exp();
@@ -203,8 +211,8 @@ class LogWeightCore {
   // correction from the last right-hand side, so until the loss nears its tolerance this
   // O(n) test replaces the integrator's per-step loss (a third GEMV, 6 % of a stiff WN run).
   // False means "not proven": compute the loss. At z_eval itself loss() is free already.
-  bool loss_exceeds(const ConstVectorRef& z, double threshold) const {
-    auto& s = *ws_;
+  bool loss_exceeds(const ConstVectorRef& z, double threshold) {
+    auto& s = ws_;
     if (z.size() != s.z_eval.size() || std::isnan(s.z_eval(0)) || same_state(z, s.z_eval)) return false;
     s.w_loss = z.array().exp();
     power(z, s.w_loss, net_->depth(), s.p_near);
@@ -214,8 +222,8 @@ class LogWeightCore {
     return lower > 0.0 && 0.5 * lower * lower > std::max(threshold, floor);  // NaN: false
   }
 
-  double loss(const ConstVectorRef& z) const {
-    auto& s = *ws_;
+  double loss(const ConstVectorRef& z) {
+    auto& s = ws_;
     if (same_state(z, s.z_eval)) {  // the same p and e as computed here
       s.floor_loss = net_->loss_floor(s.p);
       s.z_loss = z;
@@ -239,25 +247,25 @@ class LogWeightCore {
 
   // exp(z) into w, then w^L, x and the residual e into the workspace (one GEMV): the common
   // part of evaluate(), evaluate_residual() and loss().
-  void residual_at(const ConstVectorRef& z, Vector& w) const {
-    auto& s = *ws_;
+  void residual_at(const ConstVectorRef& z, Vector& w) {
+    auto& s = ws_;
     w = z.array().exp();
     power(z, w, net_->depth(), s.p);
     net_->combine(s.p, s.x);
     net_->residual(s.x, s.e);
   }
 
-  void forget_evaluation() const {
-    if (ws_->z_eval.size() > 0) ws_->z_eval(0) = std::numeric_limits<double>::quiet_NaN();
+  void forget_evaluation() {
+    if (ws_.z_eval.size() > 0) ws_.z_eval(0) = std::numeric_limits<double>::quiet_NaN();
   }
 
   // coef w^{L-2} into out, after evaluate() (the U side of gram_structure).
-  void scaled_wl2(double coef, Vector& out) const {
+  void scaled_wl2(double coef, Vector& out) {
     const int L = net_->depth();
     if (L == 2)
       out.setConstant(net_->n(), coef);
     else
-      out = coef * ws_->w.array().pow(L - 2);
+      out = coef * ws_.w.array().pow(L - 2);
   }
 
   // p = w^L = exp(L z) given w = exp(z): by products for the common depths (the
@@ -267,8 +275,8 @@ class LogWeightCore {
     if (!power_by_products(w, L, p)) p = (double(L) * z.array()).exp();
   }
 
-  const Matrix& gram() const {
-    auto& s = *ws_;
+  const Matrix& gram() {
+    auto& s = ws_;
     if (s.gram.size() == 0) {
       const Matrix& A = net_->problem().A;
       Matrix AtA = A.transpose() * A;
@@ -287,7 +295,7 @@ class LogWeightCore {
   }
 
   const DiagonalNetwork* net_;
-  std::shared_ptr<LogWeightWorkspace> ws_;  // shared by copies: Odeint passes systems by value
+  LogWeightWorkspace ws_;  // the last evaluation and scratch: owned, never shared
 };
 
 }  // namespace wnflow::detail
