@@ -54,6 +54,7 @@ nlohmann::json saturated_json(const SaturatedLimit& s, const FlowOptions& fo, co
   nlohmann::json j = prediction_json(s.limit, flow, a, seconds);
   j["critical_ratio"] = number(s.critical_ratio);
   j["kappa_inf"] = number(s.kappa);
+  j["slope"] = number(s.slope);
   return j;
 }
 

@@ -137,6 +137,8 @@ BOOST_AUTO_TEST_CASE(predictor_at_huge_alpha_approaches_the_saturated_scale) {
       BOOST_TEST(gap6 < 1e-9);
       BOOST_TEST(gap2 < 1e-2);
       BOOST_TEST(gap6 < gap2);
+      // The gap at α = 1e2 is the first-order shift (q/2) ρ∞²/(n α² G'), to 10 %.
+      BOOST_TEST(std::abs(std::log(s.limit.alpha_eff / at_1e2.alpha_eff) / finite_alpha_shift(s, 1e2) - 1.0) < 0.1);
       BOOST_TEST(testing::relative_difference(at_1e6.x, s.limit.x) < 1e-8);
     }
   }

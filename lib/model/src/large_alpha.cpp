@@ -218,6 +218,8 @@ SaturatedLimit large_alpha_limit(const Problem& problem, const FlowOptions& flow
     u = b;
   }
   const GfLimit g = G.limit(u);
+  constexpr double h = 1e-4;  // central difference: error O(h²) relative, ample for a rate
+  out.slope = (at(u + h) - at(u - h)) / (2.0 * h);
   Prediction& p = out.limit;
   p.x = g.x;
   p.weights = g.weights;
@@ -237,10 +239,16 @@ std::string SaturatedLimit::report() const {
   o << "saturated limit (alpha = inf): alpha_eff = beta_inf = " << limit.alpha_eff << ", radius r_inf = " << limit.radius
     << "\n";
   o << "ratio q = " << ratio << " below the threshold q_c = " << critical_ratio << " (kappa_inf = " << kappa << ")\n";
+  o << "slope of the saturation equation G'(log beta_inf) = " << slope << "\n";
   o << std::setprecision(3) << "residuals: saturation equation " << limit.residual
     << " (relative), dual solve |Ax - y|/|y| = " << limit.dual_residual << "\n";
   o << std::setprecision(10) << "|x|_1 = " << limit.x.lpNorm<1>() << "\n";
   return o.str();
+}
+
+double finite_alpha_shift(const SaturatedLimit& s, double alpha) {
+  const double n = double(s.limit.weights.size());
+  return 0.5 * s.ratio * s.limit.radius * s.limit.radius / (n * alpha * alpha * s.slope);
 }
 
 double uncapped_growth(double q, double q_c) {

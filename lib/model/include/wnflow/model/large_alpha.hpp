@@ -55,6 +55,7 @@ struct SaturatedLimit {
   double ratio = 0;          // q
   double critical_ratio = 0; // q_c
   double kappa = 1;          // κ∞
+  double slope = 0;          // G'(log β∞) = -d log κ/d log β at β∞ (> 0), by central differences
   int evaluations = 0;       // dual solves spent on the root
   std::string report() const;
 };
@@ -64,6 +65,12 @@ struct SaturatedLimit {
 // undefined at α = ∞); NumericalError when q >= q_c (no cap: the message names q_c) or when
 // β∞ lies outside [min_scale, max_scale] (q just below q_c puts it far up).
 SaturatedLimit large_alpha_limit(const Problem&, const FlowOptions& flow, const LargeAlphaOptions& = {});
+
+// The first-order finite-α shift of log α_eff below log β∞ (docs/theory.md §3.9): at finite α
+// the T3 equation is G(u) + (q/2) ρ(e^u)²/r0² = 0, so
+//     log β∞ - log α_eff(α) ≈ (q/2) ρ∞² / (n α² G'(log β∞)),
+// the rate at which finite-α flows approach β∞ (relative, O(α^{-2})).
+double finite_alpha_shift(const SaturatedLimit& limit, double alpha);
 
 // lim_{α->∞} α_eff/α for constant rates with q > q_c: sqrt(1 - q_c/q) e^{q_c/2}; 0 for q <= q_c.
 double uncapped_growth(double q, double q_c);
