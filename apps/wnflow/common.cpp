@@ -103,13 +103,15 @@ nlohmann::json ProblemArgs::describe() const {
   return {{"n", random.N}, {"m", random.M}, {"sparsity", random.sparsity}, {"seed", random.seed}, {"sign", sign}};
 }
 
-void FlowArgs::add_to(CLI::App& c) {
+void FlowArgs::add_to(CLI::App& c, bool infinite_alpha) {
   add_choice(c, "--flow", options.kind, flow_choices(), "gf | wn (polar w = r s) | wn-classic (w = gamma v/|v|)");
   c.add_option("--depth", options.depth, "depth L, an integer >= 2")
       ->transform(integer_between(2, max_count))
       ->capture_default_str();
-  c.add_option("--alpha", options.alpha, "initialization scale: w(0) = alpha 1")
-      ->transform(positive_number())
+  c.add_option("--alpha", options.alpha,
+               infinite_alpha ? "initialization scale: w(0) = alpha 1; inf: the limit alpha -> inf (--flow wn, constant rates)"
+                              : "initialization scale: w(0) = alpha 1")
+      ->transform(infinite_alpha ? positive_number_or_inf() : positive_number())
       ->capture_default_str();
   c.add_option("--eta", options.eta, "GF learning rate eta")->transform(positive_number())->capture_default_str();
   c.add_option("--ratio", options.ratio, "WN: q = eta_s r(0)^2 / eta_r (default 1); wn-classic: sets |v(0)| = r(0)/sqrt(q)")
@@ -125,6 +127,13 @@ void FlowArgs::add_to(CLI::App& c) {
 }
 
 FlowOptions FlowArgs::validated() const {
+  if (std::isinf(options.alpha)) {
+    // Every other check still applies: validate a finite stand-in.
+    FlowOptions finite = options;
+    finite.alpha = 1.0;
+    finite.validate();
+    return options;
+  }
   options.validate();
   return options;
 }

@@ -31,7 +31,9 @@ struct ProblemArgs {
 // command that names a flow (run, predict), with the same defaults and checks.
 struct FlowArgs {
   FlowOptions options;
-  void add_to(CLI::App& cmd);
+  // infinite_alpha: --alpha also takes "inf" (predict's α -> ∞ limit); validated() then
+  // leaves alpha = +inf to the caller to check.
+  void add_to(CLI::App& cmd, bool infinite_alpha = false);
   FlowOptions validated() const;  // the sign is set by the caller from ProblemArgs
 };
 

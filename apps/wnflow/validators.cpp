@@ -56,6 +56,12 @@ CLI::Validator positive_number() {
   return number_where([](double v) { return v > 0; }, "positive", "POSITIVE");
 }
 
+CLI::Validator positive_number_or_inf() {
+  const CLI::Validator finite = positive_number();
+  return CLI::Validator(
+      [finite](std::string& text) { return text == "inf" ? std::string() : finite(text); }, "POSITIVE or inf");
+}
+
 CLI::Validator non_negative_number() {
   return number_where([](double v) { return v >= 0; }, ">= 0", "NONNEGATIVE");
 }

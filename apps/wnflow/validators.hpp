@@ -17,6 +17,9 @@ namespace wnflow::app {
 // one optional leading '+') and hand CLI11 a spelling it reads back as exactly that value.
 CLI::Validator positive_number();      // finite and > 0
 CLI::Validator non_negative_number();  // finite and >= 0
+// As positive_number, or the word "inf" (spelled exactly so), which the option then holds as
+// +infinity; where that is meaningful is the command's to check.
+CLI::Validator positive_number_or_inf();
 // Finite and within [min, max]; why says what the bounds protect.
 CLI::Validator number_between(double min, double max, const std::string& why);
 // A decimal integer within [min, max] (CLI::Range's check and message), or at least min.

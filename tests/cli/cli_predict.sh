@@ -105,6 +105,50 @@ expect_error 2 "not expected" -- predict $A --t-max 5
 expect_error 3 "no root of the alpha_eff equation" -- predict $R --flow wn --ratio 1 --alpha 0.05 --bracket-below 1 --bracket-above 1
 expect_error 3 "lower end" -- predict $R --flow wn --ratio 1 --alpha 0.05 --bracket-below 1 --bracket-above 1
 
+# --alpha inf: the saturated scale beta_inf of polar WN with constant rates. On this instance
+# (N = 60, M = 20, seed 1, L = 2) q_c = 0.2498: q = 0.05 is capped, q = 0.5 is not.
+S="--n 60 --m 20 --sparsity 3 --seed 1"
+if run_ok predict $S --flow wn --ratio 0.05 --alpha inf --json; then
+  python3 - "$tmp/out" <<'PY' || { echo "FAIL: predict --alpha inf --json"; fails=$((fails + 1)); }
+import json, sys, math
+d = json.load(open(sys.argv[1]))
+for key in ["x", "alpha_eff", "roots", "radius", "residual", "critical_ratio", "kappa_inf", "flow"]:
+    assert key in d, key
+assert d["flow"]["alpha"] == "inf" and d["flow"]["ratio"] == 0.05
+assert d["magnification"] is None  # infinite
+b, rho = d["alpha_eff"], d["radius"]
+# beta = (rho/sqrt(n)) e^{q/2}, and for L = 2 rho^2 = |x|_1.
+assert abs(b / (rho / math.sqrt(60) * math.exp(0.025)) - 1) < 1e-10, (b, rho)
+assert abs(rho * rho / sum(d["x"]) - 1) < 1e-10
+assert abs(d["critical_ratio"] + 2 * math.log(d["kappa_inf"])) < 1e-12
+assert 0.05 < d["critical_ratio"] < 1
+PY
+fi
+# The finite-alpha predictor at alpha = 1e6 agrees with it.
+if run_ok predict $S --flow wn --ratio 0.05 --alpha inf --json; then
+  cp "$tmp/out" "$tmp/inf.json"
+  run_ok predict $S --flow wn --ratio 0.05 --alpha 1e6 --json &&
+    python3 - "$tmp/inf.json" "$tmp/out" <<'PY' || { echo "FAIL: predict alpha inf vs 1e6"; fails=$((fails + 1)); }
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert abs(a["alpha_eff"] / b["alpha_eff"] - 1) < 1e-9, (a["alpha_eff"], b["alpha_eff"])
+PY
+fi
+run_ok predict $S --flow wn --ratio 0.05 --alpha inf && { grep -q "alpha_eff = beta_inf" "$tmp/out" && grep -q "q_c" "$tmp/out" ||
+  { echo "FAIL: predict --alpha inf summary: $(cat "$tmp/out")"; fails=$((fails + 1)); }; }
+# Above the threshold: exit 3 naming q_c. P± has q_c = 0: never capped.
+expect_error 3 "q_c = 0.2498" -- predict $S --flow wn --ratio 0.5 --alpha inf
+expect_error 3 "q_c = 0" -- predict $R --sign signed --flow wn --ratio 0.01 --alpha inf
+# inf only for predict with polar WN at constant rates.
+expect_error 2 "flow wn only" -- predict $S --alpha inf
+expect_error 2 "flow wn only" -- predict $S --flow wn-classic --alpha inf
+expect_error 2 "constant-rates" -- predict $S --flow wn --schedule constant-ratio --alpha inf
+expect_error 2 "eta-s" -- predict $S --flow wn --eta-s 0.1 --alpha inf
+expect_error 2 "bracket-below" -- predict $S --flow wn --ratio 0.05 --alpha inf --bracket-below 3
+expect_error 2 "alpha" -- run $S --flow wn --alpha inf
+expect_error 2 "alpha" -- predict $S --flow wn --alpha Inf
+expect_error 2 "alpha" -- predict $S --flow wn --alpha -inf
+
 # --help documents the options.
 "$bin" predict --help >"$tmp/help"
 for opt in --a --y --n --m --sparsity --seed --sign --flow --depth --alpha --eta --ratio --eta-r --eta-s \

@@ -22,6 +22,7 @@
 #include <wnflow/model/invariants.hpp>
 #include <wnflow/model/l1.hpp>
 #include <wnflow/model/l1_bounds.hpp>
+#include <wnflow/model/large_alpha.hpp>
 #include <wnflow/model/local_rate.hpp>
 #include <wnflow/solve/rate_fit.hpp>
 #include <wnflow/model/predict.hpp>
@@ -594,6 +595,108 @@ FlowOptions classic(Sign sign, int L, double alpha, double q) {
   return f;
 }
 
+// The α -> ∞ limit of polar WN with constant rates (docs/theory.md §3.9) against flows
+// integrated at α = 1e2 and 1e3, on one P+ instance and depth.
+struct SaturationCase {
+  InstanceSpec spec;
+  int depth = 2;
+};
+
+// Large-α WN flows end slowly: the tangential speed at the end is q η_r r∞²/r0² ~ α^{-2}, so
+// t reaches ~1e8 at α = 1e3 (measured 2.3e8 on the default 36 x 12 instance); the steps stay
+// few (~2000) because the late phase is linear and BDF strides through it.
+IntegrateOptions large_alpha_options() {
+  IntegrateOptions o = limit_options();
+  o.t_max = 1e12;
+  return o;
+}
+
+std::vector<Check> run_saturation_case(const SaturationCase& c) {
+  const Problem p = random_instance(c.spec);
+  const int L = c.depth;
+  const std::string base = instance_label(c.spec) + " L=" + std::to_string(L);
+  const std::string s1 = "S1 beta_inf = alpha_eff of the WN flow at alpha ";
+  const std::string s2 = "S2 q_c = -2 ln kappa(beta) of gf_limit at beta 100";
+  const std::string s3 = "S2 q=1.25q_c: alpha_eff/alpha = sqrt(1-q_c/q)e^(q_c/2)";
+  const std::string s4 = "S3 constant-ratio: alpha_eff/alpha = e^(-q_c(1-q)/2q)";
+  std::vector<Check> out;
+  LargeAlphaDirection dir;
+  try {
+    dir = large_alpha_direction(p, Sign::positive, L);
+  } catch (const std::exception& e) {
+    out.push_back(failed(s2, base, std::string("large_alpha_direction: ") + e.what()));
+    return out;
+  }
+  const double q_c = dir.critical_ratio;
+  // q_c from κ(β) of the T1 solver at a large β: κ(β)² - κ∞² = O(β^{-2L}), below 1e-9 at β = 100
+  // on these instances (docs/theory.md §3.9).
+  try {
+    const GfLimit g = gf_limit(p, Sign::positive, L, 100.0);
+    const double kappa = g.weights.norm() / (100.0 * std::sqrt(double(p.cols())));
+    out.push_back(make_check(s2, base, q_c, -2.0 * std::log(kappa), kLimitTol * 10, Rule::difference,
+                             "kappa_inf " + fmt(dir.kappa, 8) + ", |A xi|/||A| xi| " + fmt(dir.residual)));
+  } catch (const std::exception& e) {
+    out.push_back(failed(s2, base, std::string("gf_limit: ") + e.what()));
+  }
+  const auto flow_at = [&](double q, double alpha, Schedule schedule) {
+    FlowOptions f = wn(Sign::positive, L, alpha, q, schedule);
+    return run_flow(p, f, large_alpha_options());
+  };
+  // S1: q = 0.8 q_c, capped. The flow at α sits below β∞ by the first-order shift
+  // (q/2) ρ∞²/(n α² G') (finite_alpha_shift); tolerance twice that plus the T3 tolerance.
+  const double q_low = 0.8 * q_c;
+  const std::string low = base + " q=0.8q_c=" + fmt(q_low, 4);
+  try {
+    const SaturatedLimit sat = large_alpha_limit(p, wn(Sign::positive, L, 1.0, q_low));
+    for (const auto& [alpha, label] : {std::pair<double, const char*>{1e2, "1e2"}, {1e3, "1e3"}}) {
+      const std::string st = s1 + label, inst = low + " alpha=" + label;
+      const RunResult r = flow_at(q_low, alpha, Schedule::constant_rates);
+      if (!r.converged) {
+        out.push_back(skipped(st, inst, not_converged(r)));
+        continue;
+      }
+      const double shift = finite_alpha_shift(sat, alpha);
+      out.push_back(make_check(st, inst, sat.limit.alpha_eff, r.alpha_eff, 2.0 * shift + kPredictTol, Rule::relative,
+                               "first-order shift " + fmt(shift) + ", measured " +
+                                   fmt(std::log(sat.limit.alpha_eff / r.alpha_eff))));
+    }
+  } catch (const std::exception& e) {
+    out.push_back(failed(s1 + "1e2/1e3", low, e.what()));
+  }
+  // S2: q = 1.25 q_c, uncapped: α_eff/α tends to a constant, approached at the rate
+  // κ(β)² - κ∞² ~ β^{-2L} with β ~ α, far below the T3 tolerance at α >= 1e2.
+  const double q_high = 1.25 * q_c;
+  for (const auto& [alpha, label] : {std::pair<double, const char*>{1e2, "1e2"}, {1e3, "1e3"}}) {
+    const std::string inst = base + " q=1.25q_c=" + fmt(q_high, 4) + " alpha=" + label;
+    try {
+      const RunResult r = flow_at(q_high, alpha, Schedule::constant_rates);
+      if (!r.converged) {
+        out.push_back(skipped(s3, inst, not_converged(r)));
+        continue;
+      }
+      out.push_back(make_check(s3, inst, uncapped_growth(q_high, q_c), r.alpha_eff / alpha, kPredictTol, Rule::relative,
+                               "alpha_eff " + fmt(r.alpha_eff, 6)));
+    } catch (const std::exception& e) {
+      out.push_back(failed(s3, inst, e.what()));
+    }
+  }
+  // S3: constant ratio q = 0.5 at α = 1e3: α_eff = α κ(α_eff)^{(1-q)/q}, κ -> κ∞ as above.
+  {
+    const std::string inst = base + " q=0.5 constant-ratio alpha=1e3";
+    try {
+      const RunResult r = flow_at(0.5, 1e3, Schedule::constant_ratio);
+      if (!r.converged)
+        out.push_back(skipped(s4, inst, not_converged(r)));
+      else
+        out.push_back(make_check(s4, inst, constant_ratio_growth(0.5, q_c), r.alpha_eff / 1e3, kPredictTol,
+                                 Rule::relative, "alpha_eff " + fmt(r.alpha_eff, 6)));
+    } catch (const std::exception& e) {
+      out.push_back(failed(s4, inst, e.what()));
+    }
+  }
+  return out;
+}
+
 std::vector<Task> tasks(const VerifyOptions& o) {
   const std::uint64_t s = o.seed;
   const auto P = [&](std::uint64_t k) { return positive_instance(s + k); };
@@ -696,8 +799,12 @@ std::vector<Task> tasks(const VerifyOptions& o) {
     lps.push_back({PL(4)});
     lps.push_back({SL(4)});
   }
+  // The α -> ∞ limit (S1–S3): quick on one instance at L = 2, full on three more at L = 2, 3.
+  std::vector<SaturationCase> saturations = {{P(0), 2}};
+  if (!o.quick) saturations.insert(saturations.end(), {{P(0), 3}, {P(1), 3}, {PL(4), 2}, {PL(4), 3}});
   std::vector<Task> out;
   for (const auto& c : lps) out.push_back([c] { return run_lp_case(c); });
+  for (const auto& c : saturations) out.push_back([c] { return run_saturation_case(c); });
   for (const auto& c : flows) out.push_back([c] { return run_flow_case(c); });
   return out;
 }

@@ -13,6 +13,8 @@
 //   T6          path length ∑‖w_{k+1} − w_k‖ converges (tail of the increments)
 //   AE          α_eff from the integrated log φ coordinate  vs  the closed form (polar WN)
 //   C5          constant-ratio schedule: α_eff = α (r∞/r0)^{1−q}, vs the mirror read-off and X_L
+//   S1–S3       α -> ∞ (docs/theory.md §3.9): β∞ vs WN flows at α = 1e2, 1e3; q_c vs κ(β) of
+//               gf_limit and vs flows above it; the constant-ratio growth factor
 //
 // Each check is one row: what was compared (predicted, measured, tolerance, with the rule of
 // the comparison documented per check in docs/verification.md), and a verdict. A check whose
