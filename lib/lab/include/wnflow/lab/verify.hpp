@@ -96,12 +96,14 @@ struct Trajectory {
 // RunResult::rates) whose loss has the clean exponential window [t_begin, t_end] (fit_rate):
 //  1. the metric length ∫‖ẇ‖_{H⁻¹} of every piece [t_k, t_end] is at most
 //     ∫ √(2/μ(w)) d(−√ℓ), μ(w) = λ_min(A P(w) Aᵀ) — measured: the largest ratio, rule at_most;
-//  2. over the window the metric length equals √(2/λ) (√ℓ(t_begin) − √ℓ(t_end)), λ the
-//     predicted T5 rate — rule relative.
-// Throws InputError when samples and weights differ in number.
+//  2. on the second half of the window the metric length equals √(2/λ) (√ℓ(t) − √ℓ(t_end)),
+//     λ the predicted T5 rate — rule relative.
+// Pieces shorter than 1e4 rtol max|w| (rtol: the integration's relative tolerance) are not
+// compared: they measure the integrator's error. Throws InputError when samples and weights
+// differ in number.
 std::vector<Check> path_length_checks(const Problem& problem, const FlowOptions& flow, const WeightNormRates& rates,
                                       const Trajectory& trajectory, double t_begin, double t_end, double lambda,
-                                      const std::string& instance);
+                                      double rtol, const std::string& instance);
 
 struct VerifyOptions {
   bool quick = false;       // a subset finishing in under a minute on 2 cores
