@@ -175,7 +175,7 @@ constexpr double kTinyAlpha = 1e-9;      // ... evaluated at this α
 constexpr double kBoundSlack = 1e-9;     // T4: relative slack on an upper bound (rounding of τ, τ*)
 constexpr double kRateTol = 0.05;        // T5: fitted rate vs λ_min(A P Aᵀ), relative
 constexpr double kLengthSlack = 1e-3;    // T6: metric path length vs its Łojasiewicz bound (discretization)
-constexpr double kAccuracyMargin = 1e4;  // T6: compared lengths are >= 1e4 rtol |w| (integration error <= 1e-4 of them)
+constexpr double kAccuracyMargin = 1e4;  // T6: compared lengths are >= 1e4 rtol |w log w| (the integration error)
 // T6: remaining path length vs √(2ℓ/λ): as T5, faster modes left in the window shorten the path
 // by about half their share of the loss slope (measured up to 1.2%, typically < 1e-4).
 constexpr double kWindowTol = 0.05;
