@@ -96,8 +96,9 @@ struct Trajectory {
 // RunResult::rates) whose loss has the clean exponential window [t_begin, t_end] (fit_rate):
 //  1. the metric length ∫‖ẇ‖_{H⁻¹} of every piece [t_k, t_end] is at most
 //     ∫ √(2/μ(w)) d(−√ℓ), μ(w) = λ_min(A P(w) Aᵀ) — measured: the largest ratio, rule at_most;
-//  2. on the second half of the window the metric length equals √(2/λ) (√ℓ(t) − √ℓ(t_end)),
-//     λ the predicted T5 rate — rule relative.
+//  2. from the latest sample t_w whose remaining length is above the accuracy floor, the metric
+//     length to t_end equals √(2/λ) (√ℓ(t_w) − √ℓ(t_end)), λ the predicted T5 rate — rule
+//     relative; SKIP when t_w < t_begin (nothing measurable left on the window).
 // Pieces shorter than 1e4 rtol max|w| (rtol: the integration's relative tolerance) are not
 // compared: they measure the integrator's error. Throws InputError when samples and weights
 // differ in number.
