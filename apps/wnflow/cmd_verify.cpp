@@ -28,12 +28,14 @@ nlohmann::json report_json(const VerifyReport& r, const VerifyOptions& o) {
                       {"measured", number(c.measured)},
                       {"tolerance", number(c.tolerance)},
                       {"verdict", to_string(c.verdict)},
+                      {"kind", to_string(c.kind)},
                       {"note", c.note}});
   nlohmann::json j;
   j["checks"] = checks;
   j["passed"] = r.passed;
   j["failed"] = r.failed;
   j["skipped"] = r.skipped;
+  j["identities"] = r.identities;
   j["wall_seconds"] = r.wall_seconds;
   j["quick"] = o.quick;
   j["seed"] = o.seed;

@@ -35,25 +35,40 @@ rows = report["checks"]
 assert rows, "no rows"
 for r in rows:
     assert r["verdict"] in ("PASS", "FAIL", "SKIP"), r
+    assert r["kind"] in ("evidence", "identity"), r
     assert r["statement"] and r["instance"], r
+    # I1 holds by construction (s is computed from w): labelled, and only I1.
+    assert (r["kind"] == "identity") == r["statement"].startswith("I1 "), r
+    if r["kind"] == "identity":
+        assert r["statement"].endswith("(by construction)"), r
     if r["verdict"] == "SKIP":
         assert r["note"], ("a SKIP carries its reason", r)
     if r["verdict"] == "PASS":
         assert r["measured"] is not None and r["tolerance"] is not None, r
 assert report["failed"] == 0, [r for r in rows if r["verdict"] == "FAIL"]
-assert report["passed"] + report["failed"] + report["skipped"] == len(rows)
+assert report["passed"] + report["failed"] + report["skipped"] + report["identities"] == len(rows)
+assert report["identities"] == sum(r["kind"] == "identity" and r["verdict"] == "PASS" for r in rows) > 0
+assert report["passed"] == sum(r["kind"] == "evidence" and r["verdict"] == "PASS" for r in rows)
 assert report["quick"] is True and report["seed"] == 1
-passed = {r["statement"].split(" ")[0] for r in rows if r["verdict"] == "PASS"}
-need = {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T4", "T5", "T6", "LP", "AE", "C5", "classic"}
+passed = {r["statement"].split(" ")[0] for r in rows if r["verdict"] == "PASS" and r["kind"] == "evidence"}
+need = {"I2", "I3", "I4", "T1", "T2", "T3", "T4", "T5", "T6", "LP", "AE", "C5", "classic"}
 assert need <= passed, ("no PASS row for", need - passed)
+assert "I1" not in passed
+# The LP certificate row requires a feasible primal and says so.
+assert any(r["statement"] == "LP value = dual certificate y^T lambda, x feasible" and r["verdict"] == "PASS" for r in rows)
 # The CSV holds the same rows in the same order.
 with open(sys.argv[2], newline="") as f:
     table = list(csv.DictReader(f))
 assert [t["statement"] for t in table] == [r["statement"] for r in rows]
 assert [t["verdict"] for t in table] == [r["verdict"] for r in rows]
-# The printed table has one line per row starting with the verdict, plus the summary.
-printed = [l for l in open(sys.argv[3]) if l[:4] in ("PASS", "FAIL", "SKIP")]
+assert [t["kind"] for t in table] == [r["kind"] for r in rows]
+# The printed table has one line per row starting with the verdict (IDENT for an identity),
+# plus the summary, which names the identities as not counted.
+printed = [l for l in open(sys.argv[3]) if l[:5] in ("PASS ", "FAIL ", "SKIP ", "IDENT")]
 assert len(printed) == len(rows), (len(printed), len(rows))
+assert sum(l.startswith("IDENT") for l in printed) == report["identities"]
+summary = open(sys.argv[3]).read().strip().splitlines()[-1]
+assert "%d identities by construction (not counted)" % report["identities"] in summary, summary
 PY
 
 # Same seed, same rows (instances and verdicts), whatever the thread count.

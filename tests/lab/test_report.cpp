@@ -80,10 +80,13 @@ Report sample_report(const fs::path& dir) {
   r.sections = {e1, e2, e3};
   r.verification.checks = {make_check("T1 GF limit = dual X_L(alpha)", "P+ N=36 L=2", 0, 1e-9, 1e-6, Rule::difference),
                            make_check("T4 bound", "P+ N=36 L=3", 1, 2, 0.1, Rule::at_most),
-                           skipped("T2 WN limit", "P+ N=36 L=2 <wn>", "did not converge")};
+                           skipped("T2 WN limit", "P+ N=36 L=2 <wn>", "did not converge"),
+                           as_identity(make_check("I1 polar WN |s| = 1", "P+ N=36 L=2 wn", 0, 1e-16, 1e-8,
+                                                  Rule::difference))};
   r.verification.passed = 1;
   r.verification.failed = 1;
   r.verification.skipped = 1;
+  r.verification.identities = 1;
   r.verification.wall_seconds = 4;
   return r;
 }
@@ -131,7 +134,12 @@ BOOST_AUTO_TEST_CASE(html_is_self_contained_and_escaped) {
   BOOST_TEST(html.find("<td>WN|polar</td>") != std::string::npos);
   BOOST_TEST(html.find("P+ N=36 L=2 &lt;wn&gt;") != std::string::npos);
   BOOST_TEST(html.find("<tr class=\"fail\">") != std::string::npos);
-  BOOST_TEST(html.find("1 passed, 1 failed, 1 skipped, of 3 checks") != std::string::npos);
+  BOOST_TEST(html.find("1 passed, 1 failed, 1 skipped, 1 identities by construction (not counted), of 4 checks") !=
+             std::string::npos);
+  // An identity by construction is labelled as such, not as a pass.
+  BOOST_TEST(html.find("<tr class=\"identity\">") != std::string::npos);
+  BOOST_TEST(html.find("<td class=\"verdict\">IDENT</td>") != std::string::npos);
+  BOOST_TEST(html.find("I1 polar WN |s| = 1 (by construction)") != std::string::npos);
   BOOST_TEST(html.find("1 min 15 s") != std::string::npos);
   BOOST_TEST(html.find("wnflow 0.1 (abc123)") != std::string::npos);
 }

@@ -8,7 +8,14 @@
 #include <set>
 #include <sstream>
 #include <wnflow/model/gf_limit.hpp>
+#include <wnflow/model/errors.hpp>
+#include <wnflow/model/gradient_flow.hpp>
 #include <wnflow/model/instance.hpp>
+#include <wnflow/model/local_rate.hpp>
+#include <wnflow/model/network.hpp>
+#include <wnflow/solve/integrate.hpp>
+#include <wnflow/solve/rate_fit.hpp>
+#include <wnflow/model/l1.hpp>
 #include <wnflow/solve/run.hpp>
 #include <wnflow/lab/verify.hpp>
 
@@ -102,7 +109,16 @@ BOOST_AUTO_TEST_CASE(limit_checks_pass_on_converged_runs) {
     BOOST_TEST_REQUIRE(r.converged);
     const auto rows = limit_checks(p, r, "test");
     BOOST_TEST(rows.size() == c.rows);
-    for (const auto& row : rows) BOOST_TEST((row.verdict == Verdict::pass), row.statement << ": " << row.note);
+    for (const auto& row : rows) {
+      BOOST_TEST((row.verdict == Verdict::pass), row.statement << ": " << row.note);
+      // I1 holds by construction (s is computed from w): shown, not counted as evidence.
+      const bool i1 = starts_with(row.statement, "I1");
+      BOOST_TEST((row.kind == (i1 ? Kind::identity : Kind::evidence)), row.statement);
+      if (i1) {
+        BOOST_TEST(row.statement.find("(by construction)") != std::string::npos, row.statement);
+        BOOST_TEST(row.label() == "IDENT");
+      }
+    }
   }
 }
 
@@ -140,6 +156,97 @@ BOOST_AUTO_TEST_CASE(wrong_predictions_fail) {
   BOOST_TEST(t1_failed);
 }
 
+// The LP certificate needs a feasible primal: the Clp solution passes; a doctored x with the
+// same objective but off Az = y, or with a negative entry (P+), fails; so does a gap.
+BOOST_AUTO_TEST_CASE(lp_certificate_requires_a_feasible_primal) {
+  const Problem p = positive_instance();
+  const L1Result lp = solve_l1(p, {Sign::positive});
+  const Check ok = lp_certificate_check(p.A, p.y, Sign::positive, lp.x, lp.dual, "test");
+  BOOST_TEST((ok.verdict == Verdict::pass), ok.note);
+  BOOST_TEST((ok.kind == Kind::evidence));
+  BOOST_TEST(std::abs(ok.predicted - lp.x.sum()) <= 1e-12 * lp.x.sum());
+
+  // Move mass between two support entries: 1ᵀx (hence the gap) unchanged, Ax ≠ y.
+  std::vector<Eigen::Index> support;
+  for (Eigen::Index i = 0; i < lp.x.size(); ++i)
+    if (lp.x(i) > 1e-9) support.push_back(i);
+  BOOST_TEST_REQUIRE(support.size() >= 2u);
+  Vector moved = lp.x;
+  const double delta = 1e-3 * std::min(lp.x(support[0]), lp.x(support[1]));
+  moved(support[0]) += delta;
+  moved(support[1]) -= delta;
+  const Check off = lp_certificate_check(p.A, p.y, Sign::positive, moved, lp.dual, "test");
+  BOOST_TEST((off.verdict == Verdict::fail), off.note);
+  BOOST_TEST(off.note.find("primal infeasible: |Ax - y|/|y|") != std::string::npos, off.note);
+  BOOST_TEST(std::abs(off.measured - ok.measured) <= 1e-15 * ok.measured);  // the gap alone would pass
+
+  // A = [1 1], y = 1, λ = 1: x = (1.5, −0.5) satisfies Ax = y with 1ᵀx = yᵀλ = 1, optimal but
+  // for its sign; only x >= 0 catches it. Signed, its |x|₁ = 2 shows as a gap.
+  Matrix A(1, 2);
+  A << 1, 1;
+  const Vector y = Vector::Ones(1), lambda = Vector::Ones(1);
+  Vector x(2);
+  x << 0.5, 0.5;
+  BOOST_TEST((lp_certificate_check(A, y, Sign::positive, x, lambda, "t").verdict == Verdict::pass));
+  x << 1.5, -0.5;
+  const Check negative = lp_certificate_check(A, y, Sign::positive, x, lambda, "t");
+  BOOST_TEST((negative.verdict == Verdict::fail));
+  BOOST_TEST(negative.note.find("min x") != std::string::npos, negative.note);
+  BOOST_TEST((lp_certificate_check(A, y, Sign::signed_, x, lambda, "t").verdict == Verdict::fail));
+  // A dual value off by 10%: the gap fails with a feasible x.
+  BOOST_TEST((lp_certificate_check(p.A, p.y, Sign::positive, lp.x, 0.9 * lp.dual, "test").verdict == Verdict::fail));
+  BOOST_CHECK_THROW(lp_certificate_check(p.A, p.y, Sign::positive, lp.x.head(3), lp.dual, "t"), InputError);
+}
+
+// T6 can fail: a GF trajectory recorded densely passes both path-length rows; the same
+// trajectory with its asymptotic part pushed 10% further from the limit (the loss left as it
+// was) has a path 10% longer than its loss allows and fails both; pulled 10% closer, it still
+// obeys the bound (a shorter path is allowed) but misses the asymptotic equality.
+BOOST_AUTO_TEST_CASE(path_length_rows_fail_for_a_doctored_path) {
+  const Problem p = positive_instance();
+  FlowOptions f;
+  f.depth = 2;
+  f.alpha = 0.1;
+  const DiagonalNetwork net(p, f.sign, f.depth);
+  GradientFlow flow(net, f.alpha, f.eta);
+  IntegrateOptions io = tight();
+  io.loss_tol = 0;
+  io.samples_per_decade = 200;
+  io.t_max = 1e4;
+  io.first_sample = 1e-2;
+  Trajectory tr;
+  Vector z = flow.initial_state();
+  integrate(flow, z, io, [&](double t, const Vector& state) {
+    Sample smp;
+    smp.t = t;
+    tr.weights.push_back(flow.weights(state));
+    smp.loss = net.loss(net.x_of_w(tr.weights.back()));
+    tr.samples.push_back(smp);
+  });
+  const RateFit fit = fit_rate(tr.samples);
+  BOOST_TEST_REQUIRE(fit.ok, fit.reason);
+  const WeightNormRates rates{f.eta, f.eta, Schedule::constant_rates};  // unused by GF
+  const double lambda = predicted_rate(p, f, rates, gf_limit(p, f.sign, f.depth, f.alpha).weights);
+  const auto good = path_length_checks(p, f, rates, tr, fit.t_begin, fit.t_end, lambda, io.rtol, "test");
+  BOOST_TEST_REQUIRE(good.size() == 2u);
+  for (const auto& c : good) BOOST_TEST((c.verdict == Verdict::pass), c.statement << ": " << c.note);
+  BOOST_TEST_MESSAGE("ratio " << good[0].measured << "; window " << good[1].measured << " vs " << good[1].predicted);
+
+  // Doctored from the start of T5's window on, where w is near its end point (stays positive).
+  const Vector w_end = tr.weights.back();
+  for (double stretch : {1.1, 0.9}) {
+    Trajectory doctored = tr;
+    for (std::size_t k = 0; k < tr.samples.size(); ++k)
+      if (tr.samples[k].t >= fit.t_begin) doctored.weights[k] = w_end + stretch * (tr.weights[k] - w_end);
+    const auto rows = path_length_checks(p, f, rates, doctored, fit.t_begin, fit.t_end, lambda, io.rtol, "test");
+    BOOST_TEST((rows[0].verdict == (stretch > 1 ? Verdict::fail : Verdict::pass)), stretch << ": " << rows[0].note);
+    BOOST_TEST((rows[1].verdict == Verdict::fail), stretch << ": " << rows[1].note);
+  }
+  Trajectory short_tr = tr;
+  short_tr.weights.pop_back();
+  BOOST_CHECK_THROW(path_length_checks(p, f, rates, short_tr, fit.t_begin, fit.t_end, lambda, io.rtol, "t"), InputError);
+}
+
 // A flow stopped at t_max before convergence: every row is SKIP with the reason, none PASS.
 BOOST_AUTO_TEST_CASE(non_converged_flow_is_skipped) {
   const Problem p = signed_instance();
@@ -174,21 +281,30 @@ BOOST_AUTO_TEST_CASE(quick_suite_passes_in_a_fixed_order) {
   for (const auto& c : two.checks)
     BOOST_TEST((c.verdict != Verdict::fail), c.statement << " | " << c.instance << " | " << c.note);
   BOOST_TEST(two.failed == 0);
-  BOOST_TEST(two.passed + two.failed + two.skipped == int(two.checks.size()));
+  BOOST_TEST(two.passed + two.failed + two.skipped + two.identities == int(two.checks.size()));
   BOOST_TEST(two.wall_seconds > 0.0);  // measured and reported (no wall-clock limit in tests)
   BOOST_TEST_REQUIRE(streamed.size() == two.checks.size());
   for (std::size_t i = 0; i < streamed.size(); ++i) BOOST_TEST(streamed[i].statement == two.checks[i].statement);
 
-  std::set<std::string> passed;
-  for (const auto& c : two.checks)
-    if (c.verdict == Verdict::pass) {
-      const std::string family = c.statement.substr(0, c.statement.find(' '));
-      const std::string sign = c.instance.substr(0, c.instance.find(' '));
-      passed.insert(family + " " + sign);
-    }
-  for (const std::string f : {"I1", "I2", "I3", "I4", "T1", "T2", "T3", "T5", "T6", "AE", "C5", "LP", "classic"})
+  std::set<std::string> passed, identities;
+  int identity_rows = 0;
+  for (const auto& c : two.checks) {
+    const std::string family = c.statement.substr(0, c.statement.find(' '));
+    const std::string sign = c.instance.substr(0, c.instance.find(' '));
+    if (c.verdict == Verdict::pass) (c.kind == Kind::identity ? identities : passed).insert(family + " " + sign);
+    if (c.kind == Kind::identity) ++identity_rows;
+  }
+  for (const std::string f : {"I2", "I3", "I4", "T1", "T2", "T3", "T5", "T6", "AE", "C5", "LP", "classic"})
     for (const std::string s : {"P+", "P±"}) BOOST_TEST(passed.count(f + " " + s) == 1u, f + " " + s);
   BOOST_TEST(passed.count("T4 P+") == 1u);
+  // I1 is printed, as an identity only, and not counted among the passes.
+  for (const std::string s : {"P+", "P±"}) {
+    BOOST_TEST(identities.count("I1 " + s) == 1u);
+    BOOST_TEST(passed.count("I1 " + s) == 0u);
+  }
+  BOOST_TEST(two.identities == identity_rows);
+  BOOST_TEST(two.summary().find(std::to_string(identity_rows) + " identities by construction (not counted)") !=
+             std::string::npos, two.summary());
 
   o.threads = 1;
   const VerifyReport one = verify(o);
@@ -212,10 +328,16 @@ BOOST_AUTO_TEST_CASE(report_formats) {
   std::getline(in, header);
   std::getline(in, first);
   std::getline(in, second);
-  BOOST_TEST(header == "statement,instance,predicted,measured,tolerance,verdict,note");
-  BOOST_TEST(first == "\"T1 a, b\",\"P+ \"\"x\"\"\",0,9.9999999999999998e-13,9.9999999999999995e-08,PASS,");
-  BOOST_TEST(second == "T2,P±,,,,SKIP,\"reason, with a comma\"");
-  BOOST_TEST(r.summary().find("2 checks: 1 passed, 0 failed, 1 skipped") == 0u, r.summary());
+  BOOST_TEST(header == "statement,instance,predicted,measured,tolerance,verdict,kind,note");
+  BOOST_TEST(first == "\"T1 a, b\",\"P+ \"\"x\"\"\",0,9.9999999999999998e-13,9.9999999999999995e-08,PASS,evidence,");
+  BOOST_TEST(second == "T2,P±,,,,SKIP,evidence,\"reason, with a comma\"");
+  BOOST_TEST(r.summary().find("2 checks: 1 passed, 0 failed, 1 skipped, 0 identities") == 0u, r.summary());
+  VerifyReport id;
+  id.checks.push_back(as_identity(make_check("I1 |s| = 1", "P+", 0.0, 1e-16, 1e-8, Rule::difference)));
+  id.identities = 1;
+  BOOST_TEST(id.table().find("IDENT") != std::string::npos);
+  BOOST_TEST(id.table().find("I1 |s| = 1 (by construction)") != std::string::npos);
+  BOOST_TEST(id.csv().find(",PASS,identity,") != std::string::npos, id.csv());
   const std::string table = r.table();
   BOOST_TEST(table.find("PASS") != std::string::npos);
   BOOST_TEST(table.find("reason, with a comma") != std::string::npos);

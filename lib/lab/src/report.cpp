@@ -129,12 +129,13 @@ const std::vector<std::string> kCheckHeader = {"statement", "instance", "predict
 
 std::vector<std::string> check_cells(const Check& c) {
   return {c.statement, c.instance, number_text(c.predicted), number_text(c.measured), number_text(c.tolerance),
-          to_string(c.verdict), c.note};
+          c.label(), c.note};  // IDENT for an identity by construction (verify.hpp)
 }
 
 std::string verification_counts(const VerifyReport& v) {
   return std::to_string(v.passed) + " passed, " + std::to_string(v.failed) + " failed, " + std::to_string(v.skipped) +
-         " skipped, of " + std::to_string(v.checks.size()) + " checks (" + seconds_text(v.wall_seconds) + ")";
+         " skipped, " + std::to_string(v.identities) + " identities by construction (not counted), of " +
+         std::to_string(v.checks.size()) + " checks (" + seconds_text(v.wall_seconds) + ")";
 }
 
 std::string markdown(const Report& report, const std::vector<fs::path>& pngs, const fs::path& dir) {
@@ -259,6 +260,7 @@ tr.pass td.verdict { color: #1a7f37; font-weight: bold; }
 tr.fail { background: #fde8e8 !important; }
 tr.fail td.verdict { color: #b42318; font-weight: bold; }
 tr.skip td.verdict { color: #8a6d00; }
+tr.identity td.verdict { color: #777; }
 figure { margin: 1em 0; }
 figure svg { width: 100%; height: auto; border: 1px solid #eee; background: #fff; }
 details { margin: 1em 0; }
@@ -266,7 +268,11 @@ pre { background: #f6f8fa; padding: .8em; overflow-x: auto; font-size: .85em; }
 .wall { color: #555; font-size: .9em; }
 )";
 
-std::string verdict_class(Verdict v) { return v == Verdict::pass ? "pass" : v == Verdict::fail ? "fail" : "skip"; }
+std::string verdict_class(const Check& c) {
+  if (c.verdict == Verdict::fail) return "fail";
+  if (c.kind == Kind::identity) return "identity";  // shown, not evidence: styled apart from a pass
+  return c.verdict == Verdict::pass ? "pass" : "skip";
+}
 
 std::string html(const Report& report, const std::vector<std::string>& svgs) {
   std::ostringstream h;
@@ -308,7 +314,7 @@ std::string html(const Report& report, const std::vector<std::string>& svgs) {
     h << "</tr></thead>\n<tbody>\n";
     for (const Check& c : v.checks) {
       const auto cells = check_cells(c);
-      h << "<tr class=\"" << verdict_class(c.verdict) << "\">";
+      h << "<tr class=\"" << verdict_class(c) << "\">";
       for (std::size_t k = 0; k < cells.size(); ++k)
         h << (k == 5 ? "<td class=\"verdict\">" : "<td>") << html_escape(cells[k]) << "</td>";
       h << "</tr>\n";
