@@ -220,6 +220,8 @@ BOOST_AUTO_TEST_CASE(rule_defects_name_their_key) {
                       "cfg: alpha.rule 'sqrt' is unknown"));
   BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "alpha": [1, {"rule": "inverse_sqrt_n", "factor": 0}]})"),
                       "cfg: alpha[1].factor must be positive"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "alpha": {"rule": "inverse_sqrt_n"}})"),
+                      "cfg: alpha.factor is required"));
   BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "l1", "alpha": 1}]})"),
                       "cfg: algorithms[0].alpha applies to network algorithms"));
   BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf", "alpha": {"rule": "inverse_sqrt_n", "factor": 1e200}}], "depth": [3]})"),

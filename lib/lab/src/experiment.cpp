@@ -199,6 +199,7 @@ double alpha_rule(const json& j, const std::string& where) {
   if (rule != "inverse_sqrt_n")
     throw InputError(r.path("rule") + (rule.empty() ? std::string(" is required") : " '" + rule + "' is unknown") +
                      " (the alpha rule is \"inverse_sqrt_n\": alpha = factor/sqrt(N))");
+  if (!r.has("factor")) throw InputError(r.path("factor") + " is required");
   const double c = r.number("factor", 1);
   if (!(c > 0)) throw InputError(r.path("factor") + " must be positive, got " + format_number(c));
   r.finish();
