@@ -61,7 +61,8 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
   return out;
 }
 
-// Cells per algorithm by status, and the median relative error: the table under each figure.
+// Cells per algorithm by status, and the median relative error of the converged (ok) cells:
+// the table under each figure.
 Table status_table(const Table& rows) {
   Table t({"algorithm", "cells", "ok", "not_converged", "failed", "median_relative_error"});
   if (rows.empty()) return t;
@@ -82,8 +83,9 @@ Table status_table(const Table& rows) {
       ok_n += s == "ok";
       nc += s == "not_converged";
       failed += s == "failed" || s == "diverged";
+      // Converged cells only: a state stopped at t_max or at a failure is not a limit.
       const double e = rows.number(r, "relative_error");
-      if (!std::isnan(e)) errors.push_back(e);
+      if (s == "ok" && !std::isnan(e)) errors.push_back(e);
     }
     double median = NAN;
     if (!errors.empty()) {
