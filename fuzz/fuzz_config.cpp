@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 #ifdef WNFLOW_HAVE_EXPERIMENT
   try {
     const wnflow::Experiment e = wnflow::parse_experiment(text, "fuzz.json", quick);
-    require(!e.N.empty() && !e.M.empty() && !e.sparsity.empty() && !e.signs.empty(), "empty problem axis");
+    require(!e.N.empty() && (!e.M.empty() || e.m_rule) && !e.sparsity.empty() && !e.signs.empty(), "empty problem axis");
     require(!e.algorithms.empty(), "no algorithm");
     const wnflow::Experiment again = wnflow::parse_experiment(e.canonical_json, "fuzz.json", false);
     require(again.canonical_json == e.canonical_json, "the canonical form is not stable");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main command: install what is missing, build, and run the main job on its
-# built-in defaults: `wnflow reproduce` (experiments E1-E7 and verify --quick, figures and a
+# built-in defaults: `wnflow reproduce` (experiments E1-E8 and verify --quick, figures and a
 # report in ./results). Extra arguments go to reproduce (e.g. --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."

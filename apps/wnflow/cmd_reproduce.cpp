@@ -1,4 +1,4 @@
-// wnflow reproduce: every experiment (E1-E7) and the quick verification suite, with figures
+// wnflow reproduce: every experiment (E1-E8) and the quick verification suite, with figures
 // and a report. The README's main command runs it on the built-in defaults.
 // Exit codes: 0 done and every check passed or skipped, 1 a verification check FAILed (the
 // report is still written), 2 bad input (before any work), 3 a figure could not be drawn,
@@ -61,7 +61,8 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
   return out;
 }
 
-// Cells per algorithm by status, and the median relative error: the table under each figure.
+// Cells per algorithm by status, and the median relative error of the converged (ok) cells:
+// the table under each figure.
 Table status_table(const Table& rows) {
   Table t({"algorithm", "cells", "ok", "not_converged", "failed", "median_relative_error"});
   if (rows.empty()) return t;
@@ -82,8 +83,9 @@ Table status_table(const Table& rows) {
       ok_n += s == "ok";
       nc += s == "not_converged";
       failed += s == "failed" || s == "diverged";
+      // Converged cells only: a state stopped at t_max or at a failure is not a limit.
       const double e = rows.number(r, "relative_error");
-      if (!std::isnan(e)) errors.push_back(e);
+      if (s == "ok" && !std::isnan(e)) errors.push_back(e);
     }
     double median = NAN;
     if (!errors.empty()) {
@@ -101,7 +103,7 @@ Action add_reproduce(CLI::App& cmd) {
   auto a = std::make_shared<ReproduceArgs>();
   cmd.add_option("--out", a->out, "output directory (created if missing)")->capture_default_str();
   cmd.add_flag("--quick", a->quick, "the quick grids of every experiment (seconds on 2 cores)");
-  cmd.add_option("--config", a->config, "run these experiments instead of the built-in E1-E7 (one config or {\"experiments\": [...]})");
+  cmd.add_option("--config", a->config, "run these experiments instead of the built-in E1-E8 (one config or {\"experiments\": [...]})");
   cmd.add_option("--only", a->only, "run only the experiments whose name starts with this (e.g. e3)");
   cmd.add_option("--threads", a->threads, "cells run concurrently (0: every core)")
       ->transform(integer_between(0, max_count))
@@ -173,7 +175,7 @@ Action add_reproduce(CLI::App& cmd) {
   };
 }
 
-const Registration registration{"reproduce", "run every experiment (E1-E7) and verify --quick; figures and a report",
+const Registration registration{"reproduce", "run every experiment (E1-E8) and verify --quick; figures and a report",
                                 55, add_reproduce};
 }  // namespace
 

@@ -94,6 +94,10 @@ bad "exceeds N" '{"name": "x", "problem": {"N": 3, "sparsity": 5}, "algorithms":
 bad "malformed JSON" '{"name": '
 bad "figures\[0\]" "{$base, \"figures\": [{\"name\": \"f\", \"x\": \"alpha\", \"y\": \"nope\"}]}"
 bad "is empty" ''
+bad "problem.M.rule 'lin' is unknown" '{"name": "x", "problem": {"N": 100, "M": {"rule": "lin", "factor": 4}, "sparsity": 5}, "algorithms": [{"kind": "gf"}]}'
+bad "problem.M: the rule gives M = 600 >= N = 100" '{"name": "x", "problem": {"N": 100, "M": {"rule": "log", "factor": 40}, "sparsity": 5}, "algorithms": [{"kind": "gf"}]}'
+bad "alpha.factor must be positive" "{$base, \"alpha\": {\"rule\": \"inverse_sqrt_n\", \"factor\": -1}}"
+bad "ratio.rule critical applies to kind wn only" '{"name": "x", "problem": {}, "algorithms": [{"kind": "wn-classic", "ratio": {"rule": "critical", "factor": 0.5}}]}'
 expect_error 2 "cannot open config" -- sweep --config "$tmp/none.json" --out "$tmp/x"
 expect_error 2 "not a directory" -- sweep --config "$cfg/tiny.json" --out "$cfg/tiny.json"
 expect_error 2 "threads" -- sweep --config "$cfg/tiny.json" --out "$tmp/x" --threads -1

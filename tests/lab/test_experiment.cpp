@@ -7,6 +7,7 @@
 #include <wnflow/lab/experiment.hpp>
 #include <wnflow/model/gf_limit.hpp>
 #include <wnflow/model/l1.hpp>
+#include <wnflow/model/large_alpha.hpp>
 #include <wnflow/lab/table.hpp>
 
 #include "support.hpp"
@@ -46,9 +47,9 @@ BOOST_AUTO_TEST_CASE(grid_expands_in_order_with_one_lp_cell_per_instance) {
   const Experiment e = parse_experiment(kSmall, "small");
   BOOST_TEST(e.algorithms.size() == 4u);  // gf, wn q=0.1, wn q=1, l1
   BOOST_TEST(e.alphas.size() == 3u);
-  BOOST_TEST(e.alphas.front() == 0.01);
-  BOOST_TEST(e.alphas[1] == 0.1);  // log-spaced and rounded to 12 digits
-  BOOST_TEST(e.alphas.back() == 1.0);
+  BOOST_TEST(e.alphas.values.front() == 0.01);
+  BOOST_TEST(e.alphas.values[1] == 0.1);  // log-spaced and rounded to 12 digits
+  BOOST_TEST(e.alphas.values.back() == 1.0);
   const auto cells = expand_cells(e);
   // 2 signs x 2 trials x (3 network algorithms x 2 depths x 3 alphas + 1 LP)
   BOOST_TEST(cells.size() == 2u * 2u * (3u * 2u * 3u + 1u));
@@ -157,4 +158,157 @@ BOOST_AUTO_TEST_CASE(discrete_cells_report_the_searched_step) {
     BOOST_TEST(t.number(0, "iterations") >= 1.0);
     BOOST_TEST(t.number(0, "loss") <= 1e-12);
   }
+}
+
+// ---- rules of N and of the instance (docs/experiments.md, "Config keys"; E8) ----------------
+
+BOOST_AUTO_TEST_CASE(m_rule_and_alpha_rule_expand_per_n) {
+  const Experiment e = parse_experiment(R"({
+    "name": "r", "problem": {"N": [100, 400], "M": {"rule": "log", "factor": 4}, "sparsity": 5, "trials": 1},
+    "algorithms": [{"kind": "gf"}, {"kind": "gf", "alpha": [1e-3, {"rule": "inverse_sqrt_n", "factor": 2}], "label": "GF ref"},
+                   {"kind": "l1"}],
+    "depth": [2], "alpha": [10, {"rule": "inverse_sqrt_n", "factor": 1}]})",
+                                        "r");
+  BOOST_TEST(e.m_rule.has_value());
+  const auto cells = expand_cells(e);
+  // per N: GF at 10 and 1/sqrt(N); GF ref at 1e-3 and 2/sqrt(N); one LP cell
+  BOOST_REQUIRE(cells.size() == 2u * 5u);
+  // M = ceil(4 * 5 * ln(N/5)): ln 20 = 2.9957 -> 59.91 -> 60; ln 80 = 4.3820 -> 87.64 -> 88
+  // (the values of docs/theory.md §3.9's table).
+  for (std::size_t i = 0; i < 5; ++i) {
+    BOOST_TEST(cells[i].instance.N == 100);
+    BOOST_TEST(cells[i].instance.M == 60);
+    BOOST_TEST(cells[5 + i].instance.N == 400);
+    BOOST_TEST(cells[5 + i].instance.M == 88);
+  }
+  BOOST_TEST(cells[0].alpha == 10.0);
+  BOOST_TEST(cells[0].alpha_setting == "10");
+  BOOST_TEST(cells[1].alpha == 0.1);  // 1/sqrt(100)
+  BOOST_TEST(cells[1].alpha_setting == "1/sqrt(N)");
+  BOOST_TEST(cells[2].alpha == 1e-3);
+  BOOST_TEST(cells[3].alpha == 0.2);  // 2/sqrt(100)
+  BOOST_TEST(cells[3].alpha_setting == "2/sqrt(N)");
+  BOOST_TEST((cells[4].algorithm.kind == AlgorithmKind::l1));
+  BOOST_TEST(cells[6].alpha == 0.05);  // 1/sqrt(400)
+  BOOST_TEST(cells[8].alpha == 0.1);   // 2/sqrt(400)
+  std::set<std::string> keys;
+  for (const auto& c : cells) keys.insert(c.key);
+  BOOST_TEST(keys.size() == cells.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_rule_value_equal_to_a_fixed_alpha_gets_its_own_cell) {
+  // 1/sqrt(100) = 0.1 is also listed as a number: two cells, two keys.
+  const Experiment e = parse_experiment(R"({"name": "r", "problem": {"N": 100, "M": 20, "sparsity": 2},
+    "algorithms": [{"kind": "gf"}], "alpha": [0.1, {"rule": "inverse_sqrt_n", "factor": 1}]})", "r");
+  const auto cells = expand_cells(e);
+  BOOST_REQUIRE(cells.size() == 2u);
+  BOOST_TEST(cells[0].alpha == cells[1].alpha);
+  BOOST_TEST(cells[0].key != cells[1].key);
+}
+
+BOOST_AUTO_TEST_CASE(rule_defects_name_their_key) {
+  const std::string head = R"({"name": "x", "problem": {"N": 100, "M": )";
+  const std::string alg = R"(, "sparsity": 5}, "algorithms": [{"kind": "gf"}])";
+  BOOST_TEST(mentions(error_of(head + R"({"rule": "linear", "factor": 4})" + alg + "}"), "cfg: problem.M.rule 'linear' is unknown"));
+  BOOST_TEST(mentions(error_of(head + R"({"rule": "log"})" + alg + "}"), "cfg: problem.M.factor is required"));
+  BOOST_TEST(mentions(error_of(head + R"({"rule": "log", "factor": -1})" + alg + "}"), "cfg: problem.M.factor must be positive"));
+  BOOST_TEST(mentions(error_of(head + R"({"rule": "log", "factor": 4, "cap": 9})" + alg + "}"), "unknown key problem.M.cap"));
+  // 40 * 5 * ln 20 = 599 >= N = 100
+  BOOST_TEST(mentions(error_of(head + R"({"rule": "log", "factor": 40})" + alg + "}"), "cfg: problem.M: the rule gives M = 600 >= N = 100"));
+  const std::string base = R"({"name": "x", "problem": {"N": 100, "M": 20, "sparsity": 2})";
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "alpha": {"rule": "sqrt"}})"),
+                      "cfg: alpha.rule 'sqrt' is unknown"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "alpha": [1, {"rule": "inverse_sqrt_n", "factor": 0}]})"),
+                      "cfg: alpha[1].factor must be positive"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "alpha": {"rule": "inverse_sqrt_n"}})"),
+                      "cfg: alpha.factor is required"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "l1", "alpha": 1}]})"),
+                      "cfg: algorithms[0].alpha applies to network algorithms"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf", "alpha": {"rule": "inverse_sqrt_n", "factor": 1e200}}], "depth": [3]})"),
+                      "cfg: algorithms[0].alpha = 1e+200/sqrt(N)"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "ratio": {"rule": "half"}}]})"),
+                      "cfg: algorithms[0].ratio.rule 'half' is unknown"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "ratio": {"rule": "critical"}}]})"),
+                      "cfg: algorithms[0].ratio.factor is required"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn-classic", "ratio": {"rule": "critical", "factor": 0.5}}]})"),
+                      "cfg: algorithms[0].ratio.rule critical applies to kind wn only"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "ratio": {"rule": "inverse_n", "factor": 1, "max": 1}}]})"),
+                      "cfg: algorithms[0].ratio.max applies to the rule critical only"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf", "ratio": {"rule": "inverse_n", "factor": 1}}]})"),
+                      "cfg: algorithms[0].ratio applies to weight normalization"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf"}], "measure": {"large_alpha": "yes"}})"),
+                      "cfg: measure.large_alpha must be true or false"));
+  // Each message is one line.
+  BOOST_TEST(error_of(head + R"({"rule": "log", "factor": 40})" + alg + "}").find('\n') == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(support_misses_on_hand_made_vectors) {
+  Vector x_star(6), x(6);
+  x_star << 0, 1.5, 0, -2, 0, 0;  // support {1, 3}
+  x << 0.1, 1.0, 0.2, -0.5, 0.0, 0.3;  // two largest |x|: 1.0 (1), 0.5 (3)
+  BOOST_TEST(support_misses(x, x_star) == 0);
+  x << 0.1, 1.0, 0.6, -0.5, 0.0, 0.3;  // 0.6 at index 2 pushes index 3 out
+  BOOST_TEST(support_misses(x, x_star) == 1);
+  x << 0.9, 0.0, 0.0, 0.0, 0.8, 0.0;
+  BOOST_TEST(support_misses(x, x_star) == 2);
+  // A tie at the boundary goes to the lower index: |x_1| = |x_2| = 1, s = 2 with x_3 first.
+  x << 0.0, 1.0, 1.0, 3.0, 0.0, 0.0;
+  BOOST_TEST(support_misses(x, x_star) == 0);
+  x_star << 0, 0, 1, 2, 0, 0;  // support {2, 3}: the tie now goes against it
+  BOOST_TEST(support_misses(x, x_star) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(rule_columns_against_the_large_alpha_solver) {
+  // WN at q = 0.5 q_c: the cell's q_c and ratio against critical_ratio, beta_inf against
+  // large_alpha_limit, support_recovered against the hand count on the cell's own limit.
+  const Experiment e = parse_experiment(R"({
+    "name": "la", "problem": {"N": 36, "M": 12, "sparsity": 2, "seed": 1, "sign": ["positive", "signed"]},
+    "algorithms": [{"kind": "wn", "ratio": {"rule": "critical", "factor": 0.5}},
+                   {"kind": "wn", "ratio": {"rule": "inverse_n", "factor": 3.6}}, {"kind": "l1"}],
+    "depth": [2], "alpha": [10], "integrate": {"t_max": 1e7, "loss_tol": 1e-14},
+    "measure": {"l1": true, "large_alpha": true}})",
+                                        "la");
+  const auto cells = expand_cells(e);
+  BOOST_REQUIRE(cells.size() == 6u);
+  Table t(result_columns());
+  for (const auto& c : cells) t.add_row(run_cell(e, c).front());
+
+  const Problem p = testing::small_instance(Sign::positive, 1, 36, 12, 2);
+  const double qc = critical_ratio(p, Sign::positive, 2);
+  BOOST_REQUIRE(std::isfinite(qc));
+  BOOST_REQUIRE(qc > 0.0);
+  BOOST_TEST(t.number(0, "q_c") == qc, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(t.number(0, "ratio") == 0.5 * qc, boost::test_tools::tolerance(1e-12));
+  FlowOptions f;
+  f.kind = FlowKind::wn;
+  f.sign = Sign::positive;
+  f.depth = 2;
+  f.alpha = 10;
+  f.ratio = 0.5 * qc;
+  const SaturatedLimit lim = large_alpha_limit(p, f);
+  BOOST_TEST(t.number(0, "beta_inf") == lim.limit.alpha_eff, boost::test_tools::tolerance(1e-12));
+  // The flow at alpha = 10 sits near its saturation (docs/theory.md §3.9: shift O(alpha^-2)).
+  BOOST_TEST(t.text(0, "status") == "ok");
+  BOOST_TEST(t.number(0, "alpha_eff") == lim.limit.alpha_eff, boost::test_tools::tolerance(0.05));
+  // q = 3.6/N = 0.1
+  BOOST_TEST(t.number(1, "ratio") == 0.1, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST((t.number(1, "q_c") == qc));
+  if (0.1 < qc) BOOST_TEST(std::isfinite(t.number(1, "beta_inf")));
+  else BOOST_TEST(std::isnan(t.number(1, "beta_inf")));
+  // support_recovered: 1 exactly when the two largest |x| of the LP solution are supp(x*).
+  L1Options lo;
+  lo.sign = Sign::positive;
+  const L1Result lp = solve_l1(p, lo);
+  std::vector<Eigen::Index> idx(36);
+  for (Eigen::Index i = 0; i < 36; ++i) idx[std::size_t(i)] = i;
+  std::sort(idx.begin(), idx.end(), [&](Eigen::Index a, Eigen::Index b) { return lp.x[a] > lp.x[b]; });
+  const bool recovered = (*p.x_star)[idx[0]] != 0 && (*p.x_star)[idx[1]] != 0;
+  BOOST_TEST(t.number(2, "support_recovered") == (recovered ? 1.0 : 0.0));
+  // P±: q_c = 0, so the critical rule has no q (the cell fails, saying so); beta_inf is NaN for
+  // the inverse_n cell (uncapped: q >= q_c = 0), and q_c is reported as 0.
+  BOOST_TEST(t.text(3, "status") == "failed");
+  BOOST_TEST(mentions(t.text(3, "message"), "q_c = 0"));
+  BOOST_TEST(t.number(4, "q_c") == 0.0);
+  BOOST_TEST(std::isnan(t.number(4, "beta_inf")));
+  BOOST_TEST(t.text(4, "status") != "failed");
 }

@@ -5,12 +5,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/model/gf_limit.hpp>
 #include <wnflow/model/l1.hpp>
+#include <wnflow/model/large_alpha.hpp>
 #include <wnflow/model/local_rate.hpp>
 #include <wnflow/solve/rate_fit.hpp>
 #include <wnflow/model/predict.hpp>
@@ -188,8 +192,57 @@ std::string compact(double v) {
   return s.str();
 }
 
+// The object {"rule": "inverse_sqrt_n", "factor": c}: α = c/√N.
+double alpha_rule(const json& j, const std::string& where) {
+  Obj r(j, where);
+  const std::string rule = r.string("rule", "");
+  if (rule != "inverse_sqrt_n")
+    throw InputError(r.path("rule") + (rule.empty() ? std::string(" is required") : " '" + rule + "' is unknown") +
+                     " (the alpha rule is \"inverse_sqrt_n\": alpha = factor/sqrt(N))");
+  if (!r.has("factor")) throw InputError(r.path("factor") + " is required");
+  const double c = r.number("factor", 1);
+  if (!(c > 0)) throw InputError(r.path("factor") + " must be positive, got " + format_number(c));
+  r.finish();
+  return c;
+}
+
+// α: a number, a list of numbers and rule objects, a log grid {"from", "to", "points"}, or one
+// rule object {"rule": ...}.
+AlphaGrid alpha_grid(Obj& o, const std::string& k) {
+  AlphaGrid g;
+  const json& v = o.get(k);
+  if (v.is_object() && v.contains("rule")) {
+    g.sqrt_n_factors.push_back(alpha_rule(v, o.path(k)));
+  } else if (v.is_array() && std::any_of(v.begin(), v.end(), [](const json& e) { return e.is_object(); })) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::string p = o.path(k) + "[" + std::to_string(i) + "]";
+      if (v[i].is_object()) {
+        g.sqrt_n_factors.push_back(alpha_rule(v[i], p));
+      } else {
+        const double a = Obj::as_number(v[i], p);
+        if (!(a > 0)) throw InputError(p + " must be positive, got " + format_number(a));
+        g.values.push_back(a);
+      }
+    }
+  } else {
+    g.values = positive_grid(o, k);
+  }
+  return g;
+}
+
+// Every α of the grid at every N and depth must keep α^L within the double range.
+void check_alpha_range(const AlphaGrid& g, const std::vector<Eigen::Index>& Ns, const std::vector<int>& depths,
+                       const std::string& where) {
+  for (int L : depths)
+    for (auto N : Ns)
+      for (const AlphaChoice& a : resolve_alphas(g, N))
+        if (double(L) * std::log(a.value) > 300.0)
+          throw InputError(where + " = " + (a.rule ? a.setting + " = " : std::string()) + format_number(a.value) +
+                           " overflows at depth " + std::to_string(L) + ": alpha^L is beyond the double range");
+}
+
 std::string default_label(const AlgorithmSpec& a) {
-  std::string q = a.ratio ? " q=" + compact(*a.ratio) : "";
+  std::string q = a.ratio ? " q=" + compact(*a.ratio) : a.ratio_rule ? " q=" + a.ratio_rule->text() : "";
   std::string cr = a.schedule == Schedule::constant_ratio ? " const-ratio" : "";
   switch (a.kind) {
     case AlgorithmKind::gf: return a.eta == 1 ? "GF" : "GF eta=" + compact(a.eta);
@@ -215,7 +268,30 @@ std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& whe
   const bool wn_like = a.kind == AlgorithmKind::wn || a.kind == AlgorithmKind::wn_classic ||
                        a.kind == AlgorithmKind::wn_gd_classic || a.kind == AlgorithmKind::wn_gd_polar;
   std::vector<double> ratios;
-  if (o.has("ratio")) {
+  if (o.has("ratio") && o.get("ratio").is_object()) {
+    if (!wn_like) throw InputError(o.path("ratio") + " applies to weight normalization, not to " + to_string(a.kind));
+    Obj r(o.get("ratio"), o.path("ratio"));
+    const std::string rule = r.string("rule", "");
+    RatioRule rr;
+    if (rule == "critical") rr.kind = RatioRule::Kind::critical;
+    else if (rule == "inverse_n") rr.kind = RatioRule::Kind::inverse_n;
+    else
+      throw InputError(r.path("rule") + (rule.empty() ? std::string(" is required") : " '" + rule + "' is unknown") +
+                       " (expected \"critical\": q = factor q_c, or \"inverse_n\": q = factor/N)");
+    if (!r.has("factor")) throw InputError(r.path("factor") + " is required");
+    rr.factor = r.number("factor", rr.factor);
+    if (!(rr.factor > 0)) throw InputError(r.path("factor") + " must be positive, got " + format_number(rr.factor));
+    if (r.has("max")) {
+      if (rr.kind != RatioRule::Kind::critical) throw InputError(r.path("max") + " applies to the rule critical only");
+      rr.max = r.number("max", rr.max);
+      if (!(rr.max > 0)) throw InputError(r.path("max") + " must be positive, got " + format_number(rr.max));
+    }
+    r.finish();
+    // q_c is the threshold of polar WN (docs/theory.md §3.9); other flows have no such q_c.
+    if (rr.kind == RatioRule::Kind::critical && a.kind != AlgorithmKind::wn)
+      throw InputError(r.path("rule") + " critical applies to kind wn only (q_c is the threshold of polar WN)");
+    a.ratio_rule = rr;
+  } else if (o.has("ratio")) {
     if (!wn_like) throw InputError(o.path("ratio") + " applies to weight normalization, not to " + to_string(a.kind));
     ratios = o.numbers("ratio");
     for (double q : ratios)
@@ -238,6 +314,10 @@ std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& whe
     if (!is_discrete(a.kind)) throw InputError(o.path("step") + " applies to discrete algorithms (gd, wn-gd-*) only");
     a.step = o.number("step", 0);
     if (!(*a.step > 0)) throw InputError(o.path("step") + " must be positive");
+  }
+  if (o.has("alpha")) {
+    if (a.kind == AlgorithmKind::l1) throw InputError(o.path("alpha") + " applies to network algorithms, not to l1");
+    a.alpha = alpha_grid(o, "alpha");
   }
   const std::string label = o.string("label", "");
   if (label.find_first_of(",\"\r\n") != std::string::npos)
@@ -308,7 +388,21 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
     Obj p(o.get("problem"), o.path("problem"));
     auto idx = [](const std::vector<long>& v) { return std::vector<Eigen::Index>(v.begin(), v.end()); };
     e.N = p.has("N") ? idx(p.integers("N", 1)) : std::vector<Eigen::Index>{60};
-    e.M = p.has("M") ? idx(p.integers("M", 1)) : std::vector<Eigen::Index>{20};
+    if (p.has("M") && p.get("M").is_object()) {
+      Obj r(p.get("M"), p.path("M"));
+      const std::string rule = r.string("rule", "");
+      if (rule != "log")
+        throw InputError(r.path("rule") + (rule.empty() ? std::string(" is required") : " '" + rule + "' is unknown") +
+                         " (the M rule is \"log\": M = ceil(factor s ln(N/s)))");
+      SizeRule m;
+      if (!r.has("factor")) throw InputError(r.path("factor") + " is required");
+      m.factor = r.number("factor", m.factor);
+      if (!(m.factor > 0)) throw InputError(r.path("factor") + " must be positive, got " + format_number(m.factor));
+      r.finish();
+      e.m_rule = m;
+    } else {
+      e.M = p.has("M") ? idx(p.integers("M", 1)) : std::vector<Eigen::Index>{20};
+    }
     e.sparsity = p.has("sparsity") ? idx(p.integers("sparsity", 0)) : std::vector<Eigen::Index>{3};
     e.signs.clear();
     for (const auto& s : p.has("sign") ? p.strings("sign") : std::vector<std::string>{"positive"}) {
@@ -328,16 +422,31 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
     }
     for (auto M : e.M)
       if (M > 100000) throw InputError(p.path("M") + " must be <= 100000, got " + std::to_string(M));
+    // The rule must give an underdetermined instance (M < N) at every grid point.
+    if (e.m_rule)
+      for (auto N : e.N)
+        for (auto s : e.sparsity) {
+          if (s < 1 || s >= N)
+            throw InputError(p.path("M") + ": the rule log needs 1 <= s < N, got s = " + std::to_string(s) + ", N = " +
+                             std::to_string(N));
+          const Eigen::Index M = e.m_rule->measurements(N, s);
+          if (M >= N)
+            throw InputError(p.path("M") + ": the rule gives M = " + std::to_string(M) + " >= N = " + std::to_string(N) +
+                             " at s = " + std::to_string(s) + " (lower the factor or raise N)");
+        }
   }
 
   if (!o.has("algorithms")) throw InputError(source + ": algorithms is required");
+  std::vector<std::string> algorithm_where;  // the config entry of each expanded algorithm
   {
     const json& algs = o.get("algorithms");
     if (!algs.is_array()) throw InputError(o.path("algorithms") + " must be a list of objects");
     if (algs.empty()) throw InputError(o.path("algorithms") + " is an empty list: the grid would have no cells");
     for (std::size_t i = 0; i < algs.size(); ++i)
-      for (auto& a : parse_algorithm(algs[i], o.path("algorithms") + "[" + std::to_string(i) + "]"))
+      for (auto& a : parse_algorithm(algs[i], o.path("algorithms") + "[" + std::to_string(i) + "]")) {
         e.algorithms.push_back(a);
+        algorithm_where.push_back(o.path("algorithms") + "[" + std::to_string(i) + "]");
+      }
     for (std::size_t i = 0; i < e.algorithms.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (e.algorithms[i].label == e.algorithms[j].label)
@@ -354,13 +463,12 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
   } else {
     e.depths = {2};
   }
-  e.alphas = o.has("alpha") ? positive_grid(o, "alpha") : std::vector<double>{0.1};
-  if (needs_network)
-    for (int L : e.depths)
-      for (double a : e.alphas)
-        if (double(L) * std::log(a) > 300.0)
-          throw InputError(o.path("alpha") + " = " + format_number(a) + " overflows at depth " + std::to_string(L) +
-                           ": alpha^L is beyond the double range");
+  if (o.has("alpha")) e.alphas = alpha_grid(o, "alpha");
+  else e.alphas.values = {0.1};
+  if (needs_network) check_alpha_range(e.alphas, e.N, e.depths, o.path("alpha"));
+  for (std::size_t i = 0; i < e.algorithms.size(); ++i)
+    if (e.algorithms[i].alpha)
+      check_alpha_range(*e.algorithms[i].alpha, e.N, e.depths, algorithm_where[i] + ".alpha");
 
   if (o.has("integrate")) {
     Obj g(o.get("integrate"), o.path("integrate"));
@@ -404,6 +512,7 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
     e.measure.predict = m.boolean("predict", e.measure.predict);
     e.measure.rate = m.boolean("rate", e.measure.rate);
     e.measure.trajectory = m.boolean("trajectory", e.measure.trajectory);
+    e.measure.large_alpha = m.boolean("large_alpha", e.measure.large_alpha);
     m.finish();
   }
   if (o.has("figures")) {
@@ -447,40 +556,69 @@ Experiment read_experiment(const std::string& path, bool quick) {
   return parse_experiment(read_config_text(path), path, quick);
 }
 
+std::vector<AlphaChoice> resolve_alphas(const AlphaGrid& g, Eigen::Index N) {
+  std::vector<AlphaChoice> out;
+  for (double a : g.values) out.push_back({a, format_cell(a), false});
+  for (double c : g.sqrt_n_factors) {
+    char buf[32];  // rounded to 12 digits like the log grid, so labels and keys stay short
+    std::snprintf(buf, sizeof buf, "%.12g", c / std::sqrt(double(N)));
+    out.push_back({std::strtod(buf, nullptr), compact(c) + "/sqrt(N)", true});
+  }
+  return out;
+}
+
+std::string RatioRule::text() const {
+  return kind == Kind::critical ? compact(factor) + "qc" : compact(factor) + "/N";
+}
+
+Eigen::Index SizeRule::measurements(Eigen::Index N, Eigen::Index s) const {
+  return Eigen::Index(std::ceil(factor * double(s) * std::log(double(N) / double(s))));
+}
+
 std::vector<Cell> expand_cells(const Experiment& e) {
   std::vector<Cell> cells;
+  // With the M rule the M axis has one entry, replaced at each (N, s) by the rule's value.
+  const std::vector<Eigen::Index> Ms = e.m_rule ? std::vector<Eigen::Index>{0} : e.M;
   for (auto N : e.N)
-    for (auto M : e.M)
-      for (auto s : e.sparsity)
+    for (auto M_listed : Ms)
+      for (auto s : e.sparsity) {
+        const Eigen::Index M = e.m_rule ? e.m_rule->measurements(N, s) : M_listed;
         for (auto sign : e.signs)
           for (int trial = 0; trial < e.trials; ++trial)
             for (const auto& a : e.algorithms) {
               const bool lp = a.kind == AlgorithmKind::l1;
+              const std::vector<AlphaChoice> alphas =
+                  lp ? std::vector<AlphaChoice>{{0, "nan", false}} : resolve_alphas(a.alpha ? *a.alpha : e.alphas, N);
               for (int L : lp ? std::vector<int>{0} : e.depths)
-                for (double alpha : lp ? std::vector<double>{0} : e.alphas) {
+                for (const AlphaChoice& alpha : alphas) {
                   Cell c;
                   c.index = cells.size();
                   c.instance = {N, M, s, e.seed + std::uint64_t(trial), sign};
                   c.trial = trial;
                   c.algorithm = a;
                   c.depth = L;
-                  c.alpha = alpha;
+                  c.alpha = alpha.value;
+                  c.alpha_setting = alpha.setting;
                   std::ostringstream k;
                   k << "N" << N << "-M" << M << "-s" << s << "-" << to_string(sign) << "-t" << trial << "-"
-                    << a.label << "-L" << L << "-a" << format_cell(alpha);
+                    << a.label << "-L" << L << "-a" << format_cell(alpha.value);
+                  // A rule's value can coincide with a fixed α of the same algorithm.
+                  if (alpha.rule) k << "-" << alpha.setting;
                   c.key = k.str();
                   std::replace(c.key.begin(), c.key.end(), ' ', '_');
                   cells.push_back(std::move(c));
                 }
             }
+      }
   return cells;
 }
 
 std::vector<std::string> result_columns() {
   return {"cell", "cell_rows", "experiment", "N", "M", "s", "sign", "trial", "seed", "algorithm", "kind",
-          "ratio", "schedule", "depth", "alpha", "status", "stop_reason", "t", "loss", "steps", "rhs_evals",
-          "jacobian_evals", "iterations", "step", "relative_error", "l1_norm", "l1_min", "l1_excess",
-          "alpha_eff", "magnification", "alpha_eff_predicted", "magnification_predicted", "predicted_error",
+          "ratio", "schedule", "depth", "alpha", "alpha_setting", "status", "stop_reason", "t", "loss", "steps",
+          "rhs_evals", "jacobian_evals", "iterations", "step", "relative_error", "l1_norm", "l1_min", "l1_excess",
+          "support_recovered", "support_misses", "alpha_eff", "magnification", "q_c", "beta_inf",
+          "alpha_eff_predicted", "magnification_predicted", "predicted_error",
           "rate_predicted", "rate_measured", "invariant_residual", "radius", "sample_t", "sample_loss",
           "message"};
 }
@@ -500,7 +638,7 @@ double relative(const Vector& x, const Vector& ref) {
   return n > 0 ? (x - ref).norm() / n : (x - ref).norm();
 }
 
-FlowOptions flow_options(const Cell& c) {
+FlowOptions flow_options(const Cell& c, const AlgorithmSpec& a) {
   FlowOptions f;
   f.kind = c.algorithm.kind == AlgorithmKind::gf ? FlowKind::gf
            : c.algorithm.kind == AlgorithmKind::wn ? FlowKind::wn
@@ -509,17 +647,59 @@ FlowOptions flow_options(const Cell& c) {
   f.depth = c.depth;
   f.alpha = c.alpha;
   if (f.kind == FlowKind::gf) f.eta = c.algorithm.eta;
-  f.ratio = c.algorithm.ratio;
-  f.schedule = c.algorithm.schedule;
+  f.ratio = a.ratio;
+  f.schedule = a.schedule;
   return f;
 }
+
+// q_c and β∞ depend on (instance, sign, depth[, q]) alone and cost a Newton solve (β∞: a root
+// search over T1 solves, docs/theory.md §3.9), while the WN cells of one instance at several α
+// and algorithms share them. Values are pure functions of the key, so the cache cannot make
+// the results depend on the order or the thread that computed them first.
+double cached(const std::string& key, const std::function<double()>& compute) {
+  static std::mutex mutex;
+  static std::map<std::string, double> values;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = values.find(key);
+    if (it != values.end()) return it->second;
+  }
+  const double v = compute();  // outside the lock: other cells go on meanwhile
+  std::lock_guard<std::mutex> lock(mutex);
+  if (values.size() > 100000) values.clear();  // bounded memory on huge grids
+  values.emplace(key, v);
+  return v;
+}
+
+std::string hex(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%a", v);
+  return buf;
+}
+
+}  // namespace
+
+Eigen::Index support_misses(const Vector& x, const Vector& x_star) {
+  if (x.size() != x_star.size()) throw InputError("support_misses: x and x* differ in size");
+  std::vector<Eigen::Index> order(std::size_t(x.size()));
+  for (Eigen::Index i = 0; i < x.size(); ++i) order[std::size_t(i)] = i;
+  Eigen::Index s = 0;
+  for (Eigen::Index i = 0; i < x_star.size(); ++i) s += x_star[i] != 0;
+  // Largest |x| first; equal magnitudes by index, so the count is a function of x alone.
+  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return std::abs(x[a]) > std::abs(x[b]); });
+  Eigen::Index misses = s;
+  for (Eigen::Index k = 0; k < s; ++k) misses -= x_star[order[std::size_t(k)]] != 0;
+  return misses;
+}
+
+namespace {
 
 }  // namespace
 
 std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& c) {
   static const Table schema(result_columns());
   RowBuilder row(schema);
-  const AlgorithmSpec& a = c.algorithm;
+  AlgorithmSpec a = c.algorithm;  // a ratio rule is resolved into a.ratio below
   row.set("cell", c.key)
       .set("experiment", e.name)
       .set("N", double(c.instance.N))
@@ -530,14 +710,56 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
       .set("seed", double(c.instance.seed))
       .set("algorithm", a.label)
       .set("kind", to_string(a.kind))
-      .set("ratio", a.ratio ? *a.ratio : NAN)
       .set("schedule", a.kind == AlgorithmKind::wn ? to_string(a.schedule) : "nan")
       .set("depth", c.depth > 0 ? double(c.depth) : NAN)
-      .set("alpha", c.alpha > 0 ? c.alpha : NAN);
+      .set("alpha", c.alpha > 0 ? c.alpha : NAN)
+      .set("alpha_setting", c.alpha_setting.empty() ? std::string("nan") : c.alpha_setting);
 
   const Problem problem = random_instance(c.instance);
   std::vector<std::pair<double, double>> samples;  // trajectory rows (t, loss)
+  std::string notes;  // large-α measurements that failed; appended to the message
+  std::ostringstream instance_key;
+  instance_key << c.instance.N << "-" << c.instance.M << "-" << c.instance.sparsity << "-" << c.instance.seed << "-"
+               << to_string(c.instance.sign) << "-L" << c.depth;
+  std::optional<double> q_c;
+  auto critical = [&]() {
+    if (!q_c) q_c = cached(instance_key.str(), [&] { return critical_ratio(problem, c.instance.sign, c.depth); });
+    return *q_c;
+  };
   try {
+    if (a.ratio_rule) {
+      const RatioRule& rule = *a.ratio_rule;
+      if (rule.kind == RatioRule::Kind::inverse_n) {
+        a.ratio = rule.factor / double(c.instance.N);
+      } else {
+        double qc = NAN;
+        try {
+          qc = critical();
+        } catch (const NumericalError& err) {
+          throw NumericalError(std::string("ratio rule ") + rule.text() + ": q_c: " + err.what());
+        }
+        // P± has q_c = 0 (docs/theory.md §3.9): there is no ratio below the threshold.
+        if (!(qc > 0))
+          throw NumericalError("ratio rule " + rule.text() + ": q_c = 0 (no cap for any q > 0; P+- at large alpha, docs/theory.md §3.9)");
+        a.ratio = std::min(rule.factor * qc, rule.max);  // q_c = inf (no positive null vector): max
+      }
+    }
+    row.set("ratio", a.ratio ? *a.ratio : NAN);
+    // q_c of the instance and β∞ of this WN flow (docs/theory.md §3.9); β∞ exists only for
+    // constant rates with q < q_c, and is NaN otherwise (uncapped or not applicable).
+    if (e.measure.large_alpha && a.kind == AlgorithmKind::wn) {
+      try {
+        const double qc = critical();
+        row.set("q_c", qc);
+        if (a.schedule == Schedule::constant_rates && a.ratio && *a.ratio < qc) {
+          const FlowOptions f = flow_options(c, a);
+          row.set("beta_inf", cached(instance_key.str() + "-q" + hex(*a.ratio),
+                                     [&] { return large_alpha_limit(problem, f).limit.alpha_eff; }));
+        }
+      } catch (const NumericalError& err) {
+        notes = clean_message(std::string("large alpha: ") + err.what());
+      }
+    }
     std::optional<L1Result> lp;
     if (e.measure.l1 || a.kind == AlgorithmKind::l1) {
       L1Options lo;
@@ -547,6 +769,8 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
     }
     auto l1_measures = [&](const Vector& x) {
       const double n1 = x.lpNorm<1>();
+      const Eigen::Index misses = support_misses(x, *problem.x_star);
+      row.set("support_misses", double(misses)).set("support_recovered", misses == 0 ? 1.0 : 0.0);
       row.set("l1_norm", n1);
       if (lp && lp->value > 0) row.set("l1_excess", (n1 - lp->value) / lp->value);
     };
@@ -578,7 +802,7 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
       if (s.left_positive_orthant())
         row.set("message", "left the positive orthant in " + std::to_string(s.negative_iterations) + " iterations");
     } else {
-      const FlowOptions f = flow_options(c);
+      const FlowOptions f = flow_options(c, a);
       const RunResult r = run_flow(problem, f, e.integrate);
       const IntegrateSummary& s = r.summary;
       row.set("stop_reason", to_string(s.stop_reason))
@@ -626,6 +850,10 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
   }
 
   std::vector<std::string> base = row.take();
+  if (!notes.empty()) {
+    std::string& m = base[schema.column("message")];
+    m = m == "nan" ? notes : m + "; " + notes;
+  }
   std::vector<std::vector<std::string>> rows;
   const std::size_t rows_col = schema.column("cell_rows");
   if (samples.empty()) {
