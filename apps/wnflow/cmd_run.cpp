@@ -42,6 +42,11 @@ nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
   j["radius"] = number(r.radius);
   j["alpha_eff"] = number(r.alpha_eff);
   if (r.flow.kind == FlowKind::wn) j["alpha_eff_integral"] = number(r.alpha_eff_integral);
+  if (r.flow.normalize == Normalize::separate) {  // the values above are u's
+    j["radius_v"] = number(r.radius_v);
+    j["alpha_eff_v"] = number(r.alpha_eff_v);
+    j["alpha_eff_v_integral"] = number(r.alpha_eff_v_integral);
+  }
   j["magnification"] = number(r.magnification);
   j["invariant_residual"] = number(r.invariant_residual);
   j["invariants"] = {{"I1_sphere", number(r.max_sphere)}, {"I2_v_norm", number(r.max_v_norm)},

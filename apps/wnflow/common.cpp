@@ -124,6 +124,8 @@ void FlowArgs::add_to(CLI::App& c, bool infinite_alpha) {
       ->transform(number_between(1e-150, 1e150, "1/|v(0)|^2 is the tangential rate"));
   add_choice(c, "--schedule", options.schedule, named({Schedule::constant_rates, Schedule::constant_ratio}),
              "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)");
+  add_choice(c, "--normalize", options.normalize, named({Normalize::joint, Normalize::separate}),
+             "WN, P±: joint (one radius over [u; v]) | separate (u and v each with its own radius; q refers to |u(0)|)");
 }
 
 FlowOptions FlowArgs::validated() const {
@@ -157,8 +159,10 @@ nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
     j["eta"] = fo.eta;
     return j;
   }
-  const double r0 = fo.alpha * std::sqrt(double(n));
+  const double r0 = fo.normalize == Normalize::separate ? fo.alpha * std::sqrt(double(n) / 2.0)
+                                                       : fo.alpha * std::sqrt(double(n));
   const WeightNormRates rates = resolve_rates(fo, r0);
+  if (fo.normalize == Normalize::separate) j["normalize"] = to_string(fo.normalize);
   j["eta_r"] = rates.eta_r;
   j["eta_s"] = rates.eta_s;
   j["ratio"] = rates.ratio(r0);

@@ -76,10 +76,29 @@ big="--n 2048 --m 300 --sparsity 12 --seed 5 --loss-tol 1e-12 --json"
 "$bin" run $big --matvec-threads 1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["x"], d["steps"], d["loss"])' >"$tmp/a"
 "$bin" run $big --matvec-threads 2 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["x"], d["steps"], d["loss"])' >"$tmp/b"
 [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: --matvec-threads 1 and 2 differ"; fails=$((fails + 1)); }
+# --normalize separate (P± WN with u and v on their own spheres): converges, reports both
+# blocks' effective scales (closed form and integrated agree), and its own I4 stays small.
+if run_ok run --n 40 --m 14 --sparsity 3 --sign signed --flow wn --ratio 0.2 --alpha 1 --normalize separate --json; then
+  python3 - "$tmp/out" <<'PY' || { echo "FAIL: run --normalize separate"; fails=$((fails + 1)); }
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["converged"], d["stop_reason"]
+assert d["normalize"] == "separate"
+for a, b in [("alpha_eff", "alpha_eff_integral"), ("alpha_eff_v", "alpha_eff_v_integral")]:
+    assert abs(d[a] / d[b] - 1) < 1e-6, (a, d[a], d[b])
+assert abs(d["radius"] - d["radius_v"]) > 1e-3 * d["radius"], "u and v ended with the same radius"
+assert d["invariants"]["I4_mirror"] < 1e-7, d["invariants"]
+PY
+fi
+expect_error 2 "needs --sign signed" -- run --n 20 --m 8 --flow wn --normalize separate
+expect_error 2 "polar form" -- run --n 20 --m 8 --sign signed --flow gf --normalize separate
+expect_error 2 "polar form" -- run --n 20 --m 8 --sign signed --flow wn-classic --normalize separate
+expect_error 2 "normalize" -- run --n 20 --m 8 --sign signed --flow wn --normalize both
+expect_error 2 "depends on the path" -- predict --n 20 --m 8 --sign signed --flow wn --normalize separate
 # --help documents every option of run.
 "$bin" run --help >"$tmp/help"
 for opt in --a --y --xstar --n --m --sparsity --seed --sign --flow --depth --alpha --ratio --eta-r --eta-s \
-           --v0-norm --stepper --rtol --atol --t-max --loss-tol --trajectory --json --matvec-threads; do
+           --v0-norm --schedule --normalize --stepper --rtol --atol --t-max --loss-tol --trajectory --json --matvec-threads; do
   grep -q -- "$opt" "$tmp/help" || { echo "FAIL: --help does not mention $opt"; fails=$((fails + 1)); }
 done
 

@@ -21,6 +21,19 @@ FlowKind parse_flow(const std::string& text) {
   throw InputError("unknown flow '" + text + "' (expected gf, wn or wn-classic)");
 }
 
+std::string to_string(Normalize n) { return n == Normalize::joint ? "joint" : "separate"; }
+
+Normalize parse_normalize(const std::string& text) {
+  if (text == "joint") return Normalize::joint;
+  if (text == "separate") return Normalize::separate;
+  throw InputError("unknown normalization '" + text + "' (expected joint or separate)");
+}
+
+double FlowOptions::reference_radius(Eigen::Index N) const {
+  const double n = (sign == Sign::signed_ && normalize == Normalize::joint) ? 2.0 * double(N) : double(N);
+  return alpha * std::sqrt(n);
+}
+
 void FlowOptions::validate() const {
   require_positive_finite(alpha, "alpha");
   if (depth < 2) throw InputError("depth L must be an integer >= 2, got " + std::to_string(depth));
@@ -51,6 +64,12 @@ void FlowOptions::validate() const {
       break;
   }
   if (kind == FlowKind::wn && eta != 1.0) throw InputError("--eta applies to --flow gf only (use --eta-r/--eta-s)");
+  if (normalize == Normalize::separate) {
+    if (kind != FlowKind::wn)
+      throw InputError("--normalize separate is available for --flow wn (the polar form) only");
+    if (sign != Sign::signed_)
+      throw InputError("--normalize separate needs --sign signed: P+ has one factor, u alone");
+  }
 }
 
 WeightNormRates resolve_rates(const FlowOptions& o, double r0) {

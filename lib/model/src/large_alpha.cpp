@@ -162,6 +162,8 @@ SaturatedLimit large_alpha_limit(const Problem& problem, const FlowOptions& flow
     throw InputError("alpha = inf needs the ratio q (--ratio), not --eta-s: q = eta_s r(0)^2/eta_r is infinite at r(0) = inf");
   if (flow.v0_norm) throw InputError("--v0-norm applies to --flow wn-classic only");
   if (flow.eta != 1.0) throw InputError("--eta applies to --flow gf only (use --eta-r/--eta-s)");
+  if (flow.normalize == Normalize::separate)
+    throw InputError("alpha = inf has no prediction for --normalize separate (docs/theory.md §3.10)");
   if (flow.eta_r) require_positive_finite(*flow.eta_r, "eta_r");
   const double q = flow.ratio.value_or(1.0);
   require_positive_finite(q, "ratio q");

@@ -93,6 +93,11 @@ Prediction predict_limit(const Problem& problem, const FlowOptions& flow, const 
   validate(problem);
   flow.validate();
   check_options(options);
+  // No scalar equation fixes the limit when u and v carry their own radii (docs/theory.md
+  // §3.10): it depends on the path and must be integrated.
+  if (flow.normalize == Normalize::separate)
+    throw InputError("no prediction for --normalize separate: its limit depends on the path through r_u/r_v "
+                     "(docs/theory.md §3.10); integrate it with wnflow run");
   Prediction out;
 
   if (flow.kind == FlowKind::gf) {  // T1: the limit is X_L(α); nothing to solve for β

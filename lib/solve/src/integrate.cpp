@@ -24,6 +24,7 @@
 #include <wnflow/solve/step_failure.hpp>
 #include <wnflow/model/weight_norm.hpp>
 #include <wnflow/model/weight_norm_classic.hpp>
+#include <wnflow/model/weight_norm_separate.hpp>
 
 namespace wnflow {
 
@@ -583,5 +584,6 @@ IntegrateSummary integrate(Flow& flow, Vector& state, const IntegrateOptions& op
 template IntegrateSummary integrate<GradientFlow>(GradientFlow&, Vector&, const IntegrateOptions&, const Observer&);
 template IntegrateSummary integrate<WeightNormFlow>(WeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
 template IntegrateSummary integrate<ClassicWeightNormFlow>(ClassicWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<SeparateWeightNormFlow>(SeparateWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
 
 }  // namespace wnflow

@@ -9,6 +9,7 @@
 #include <wnflow/model/invariants.hpp>
 #include <wnflow/solve/run.hpp>
 #include <wnflow/model/weight_norm_classic.hpp>
+#include <wnflow/model/weight_norm_separate.hpp>
 
 namespace wnflow {
 
@@ -42,6 +43,44 @@ void drive(Flow& flow, const DiagonalNetwork& net, const IntegrateOptions& io, R
   out.radius = last.radius;
   out.alpha_eff = last.alpha_eff;
   out.alpha_eff_integral = last.alpha_eff_integral;
+  out.radius_v = last.radius_v;
+  out.alpha_eff_v = last.alpha_eff_v;
+  out.alpha_eff_v_integral = last.alpha_eff_v_integral;
+}
+
+// P± with u and v normalized separately (docs/theory.md §1.5, §2.5): each block has its own
+// radius, effective scale and I4 (against the null space of A alone); the sample's mirror
+// residual is the larger of the two.
+void run_separate(const DiagonalNetwork& net, const FlowOptions& fo, const IntegrateOptions& io, RunResult& out) {
+  const double r0 = fo.reference_radius(net.N());  // one block's |u(0)| = |v(0)|
+  out.rates = resolve_rates(fo, r0);
+  SeparateWeightNormFlow flow(net, fo.alpha, out.rates);
+  const DiagonalNetwork block_net(net.problem(), Sign::positive, net.depth());
+  const NullSpaceProjector block_proj(block_net);
+  struct {
+    const NullSpaceProjector* proj; const SeparateWeightNormFlow* flow; int L; double alpha, r0;
+    WeightNormRates rates;
+    Vector weights(const Vector& st) const { return flow->weights(st); }
+    Sample operator()(const Vector& st) const {
+      Sample s;
+      const auto N = flow->network().N();
+      double lae[2];
+      s.mirror = 0.0;
+      for (int j = 0; j < 2; ++j) {
+        const double r = flow->block_radius(st, j);
+        lae[j] = log_alpha_eff(alpha, r, r0, rates);
+        s.mirror = std::max(s.mirror, mirror_residual(*proj, st.segment(j * N, N), L, lae[j]));
+      }
+      s.radius = flow->block_radius(st, 0);
+      s.radius_v = flow->block_radius(st, 1);
+      s.alpha_eff = std::exp(lae[0]);
+      s.alpha_eff_v = std::exp(lae[1]);
+      s.alpha_eff_integral = std::exp(flow->log_alpha_eff_integrated(st, 0));
+      s.alpha_eff_v_integral = std::exp(flow->log_alpha_eff_integrated(st, 1));
+      return s;
+    }
+  } readout{&block_proj, &flow, net.depth(), fo.alpha, r0, out.rates};
+  drive(flow, net, io, readout, out);
 }
 
 double max_of(const std::vector<Sample>& samples, double Sample::*field) {
@@ -85,6 +124,10 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
       break;
     }
     case FlowKind::wn: {
+      if (fo.normalize == Normalize::separate) {
+        run_separate(net, fo, io, out);
+        break;
+      }
       out.rates = resolve_rates(fo, r0);
       WeightNormFlow flow(net, fo.alpha, out.rates);
       struct {
@@ -160,7 +203,8 @@ std::string RunResult::report() const {
     o << "rate: eta = " << flow.eta << "\n";
   else
     o << "rates: eta_r = " << rates.eta_r << ", eta_s = " << rates.eta_s << " (ratio q = "
-      << rates.ratio(std::sqrt(double(w.size())) * flow.alpha) << ", schedule " << to_string(rates.schedule) << ")\n";
+      << rates.ratio(flow.reference_radius(x.size())) << ", schedule " << to_string(rates.schedule)
+      << (flow.normalize == Normalize::separate ? ", u and v normalized separately" : "") << ")\n";
   o << summary.report();
   o << (converged ? "converged" : "NOT converged") << ": loss = " << loss << " at t = " << summary.t << "\n";
   o << "|x|_1 = " << l1_norm;
@@ -172,6 +216,9 @@ std::string RunResult::report() const {
   if (flow.kind == FlowKind::wn)
     o << "alpha_eff from the integrated log phi = " << alpha_eff_integral << " (relative difference "
       << std::abs(alpha_eff_integral / alpha_eff - 1.0) << ")\n";
+  if (flow.normalize == Normalize::separate)
+    o << "v: radius r_v = " << radius_v << ", alpha_eff_v = " << alpha_eff_v << " (integrated: " << alpha_eff_v_integral
+      << "); the values above are u's\n";
   o << "invariant residuals (max over trajectory):";
   if (!std::isnan(max_sphere)) o << " I1 = " << max_sphere;
   if (!std::isnan(max_v_norm)) o << " I2 = " << max_v_norm;

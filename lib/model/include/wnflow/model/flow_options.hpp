@@ -12,6 +12,12 @@ enum class FlowKind { gf, wn, wn_classic };
 std::string to_string(FlowKind k);
 FlowKind parse_flow(const std::string& text);  // "gf" | "wn" | "wn-classic"
 
+// P± under weight normalization: one radius over w = [u; v] (joint, §1.2), or one per factor
+// (separate, §1.5).
+enum class Normalize { joint, separate };
+std::string to_string(Normalize n);
+Normalize parse_normalize(const std::string& text);  // "joint" | "separate"
+
 struct FlowOptions {
   FlowKind kind = FlowKind::gf;
   Sign sign = Sign::positive;
@@ -22,6 +28,10 @@ struct FlowOptions {
   std::optional<double> eta_r, eta_s;   // WN polar: explicit rates
   std::optional<double> v0_norm;        // classic WN: |v(0)| (default |w(0)|)
   Schedule schedule = Schedule::constant_rates;
+  Normalize normalize = Normalize::joint;  // WN polar, P± only
+
+  // The initial radius the ratio q refers to: |w(0)| = α√n (joint), |u(0)| = α√N (separate).
+  double reference_radius(Eigen::Index N) const;
 
   // InputError for impossible combinations (e.g. --ratio with gf, --ratio with --eta-s).
   void validate() const;

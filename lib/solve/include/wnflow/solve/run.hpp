@@ -21,6 +21,9 @@ struct Sample {
   double mirror = NAN;     // I3 (GF) or I4 (WN), relative
   double alpha_eff = 0;    // α for GF; the closed form of alpha_eff.hpp for WN
   double alpha_eff_integral = NAN;  // WN polar: α φ from the integrated coordinate log φ
+  // Separate normalization (docs/theory.md §1.5): alpha_eff, alpha_eff_integral and radius
+  // are those of u, these of v.
+  double radius_v = NAN, alpha_eff_v = NAN, alpha_eff_v_integral = NAN;
   // Length of the path of w so far, polygonal over the samples: a lower bound on ∫|dw/dt| dt
   // that converges to it as samples_per_decade grows (T6: its increments must die out).
   double path_length = 0;
@@ -38,6 +41,8 @@ struct RunResult {
   Vector x, w;
   double loss = 0, l1_norm = 0, radius = 0, alpha_eff = 0, magnification = 1;
   double alpha_eff_integral = NAN;  // WN polar: from the extra ODE state (schedule-agnostic)
+  // Separate normalization: radius, alpha_eff and alpha_eff_integral are u's, these v's.
+  double radius_v = NAN, alpha_eff_v = NAN, alpha_eff_v_integral = NAN;
   std::optional<double> error, relative_error;
   double max_sphere = NAN, max_v_norm = NAN, max_mirror = NAN;  // over the trajectory
   double invariant_residual = 0;  // the largest of the applicable maxima
