@@ -83,7 +83,7 @@ if run_ok run --n 40 --m 14 --sparsity 3 --sign signed --flow wn --ratio 0.2 --a
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["converged"], d["stop_reason"]
-assert d["normalize"] == "separate"
+assert d["flow"]["normalize"] == "separate"
 for a, b in [("alpha_eff", "alpha_eff_integral"), ("alpha_eff_v", "alpha_eff_v_integral")]:
     assert abs(d[a] / d[b] - 1) < 1e-6, (a, d[a], d[b])
 assert abs(d["radius"] - d["radius_v"]) > 1e-3 * d["radius"], "u and v ended with the same radius"

@@ -64,12 +64,10 @@ void FlowOptions::validate() const {
       break;
   }
   if (kind == FlowKind::wn && eta != 1.0) throw InputError("--eta applies to --flow gf only (use --eta-r/--eta-s)");
-  if (normalize == Normalize::separate) {
-    if (kind != FlowKind::wn)
-      throw InputError("--normalize separate is available for --flow wn (the polar form) only");
-    if (sign != Sign::signed_)
-      throw InputError("--normalize separate needs --sign signed: P+ has one factor, u alone");
-  }
+  // The sign is checked where the flow is built (SeparateWeightNormFlow): the command line
+  // validates its flow options before the problem, and with it the sign, is read.
+  if (normalize == Normalize::separate && kind != FlowKind::wn)
+    throw InputError("--normalize separate is available for --flow wn (the polar form) only");
 }
 
 WeightNormRates resolve_rates(const FlowOptions& o, double r0) {

@@ -8,7 +8,7 @@ namespace wnflow {
 SeparateWeightNormFlow::SeparateWeightNormFlow(const DiagonalNetwork& net, double alpha, WeightNormRates rates)
     : core_(net), alpha_(alpha), r0_(0.0), rates_(rates) {
   if (net.sign() != Sign::signed_)
-    throw InputError("separate normalization needs a signed network (P±): P+ has one block, u alone");
+    throw InputError("--normalize separate needs --sign signed: P+ has one factor, u alone");
   require_positive_finite(alpha, "alpha");
   require_positive_finite(rates.eta_r, "eta_r");
   require_positive_finite(rates.eta_s, "eta_s");
