@@ -64,15 +64,15 @@ void run_separate(const DiagonalNetwork& net, const FlowOptions& fo, const Integ
     Sample operator()(const Vector& st) const {
       Sample s;
       const auto N = flow->network().N();
-      double lae[2];
+      double lae[2], r[2];
       s.mirror = 0.0;
       for (int j = 0; j < 2; ++j) {
-        const double r = flow->block_radius(st, j);
-        lae[j] = log_alpha_eff(alpha, r, r0, rates);
+        r[j] = flow->block_radius(st, j);
+        lae[j] = log_alpha_eff(alpha, r[j], r0, rates);
         s.mirror = std::max(s.mirror, mirror_residual(*proj, st.segment(j * N, N), L, lae[j]));
       }
-      s.radius = flow->block_radius(st, 0);
-      s.radius_v = flow->block_radius(st, 1);
+      s.radius = r[0];
+      s.radius_v = r[1];
       s.alpha_eff = std::exp(lae[0]);
       s.alpha_eff_v = std::exp(lae[1]);
       s.alpha_eff_integral = std::exp(flow->log_alpha_eff_integrated(st, 0));
