@@ -45,7 +45,7 @@ nlohmann::json result_json(const RunResult& r, const RunArgs& a) {
   if (r.flow.normalize == Normalize::separate) {  // the values above are u's
     j["radius_v"] = number(r.radius_v);
     j["alpha_eff_v"] = number(r.alpha_eff_v);
-    j["alpha_eff_v_integral"] = number(r.alpha_eff_v_integral);
+    if (r.flow.kind == FlowKind::wn) j["alpha_eff_v_integral"] = number(r.alpha_eff_v_integral);
   }
   j["magnification"] = number(r.magnification);
   j["invariant_residual"] = number(r.invariant_residual);

@@ -125,7 +125,7 @@ void FlowArgs::add_to(CLI::App& c, bool infinite_alpha) {
   add_choice(c, "--schedule", options.schedule, named({Schedule::constant_rates, Schedule::constant_ratio}),
              "WN: constant-rates | constant-ratio (eta_s(t) = q eta_r / r(t)^2)");
   add_choice(c, "--normalize", options.normalize, named({Normalize::joint, Normalize::separate}),
-             "WN, P±: joint (one radius over [u; v]) | separate (u and v each with its own radius; q refers to |u(0)|)");
+             "WN (wn, wn-classic), P±: joint (one radius over [u; v]) | separate (u and v each with its own radius; q refers to |u(0)|)");
 }
 
 FlowOptions FlowArgs::validated() const {

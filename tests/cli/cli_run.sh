@@ -91,8 +91,27 @@ assert d["invariants"]["I4_mirror"] < 1e-7, d["invariants"]
 PY
 fi
 expect_error 2 "needs --sign signed" -- run --n 20 --m 8 --flow wn --normalize separate
-expect_error 2 "polar form" -- run --n 20 --m 8 --sign signed --flow gf --normalize separate
-expect_error 2 "polar form" -- run --n 20 --m 8 --sign signed --flow wn-classic --normalize separate
+# Classic WN normalized separately: |v_u| and |v_v| stay at |v(0)| (I2, a genuine check), and
+# its limit equals the separate polar flow's at the same q (the flow it follows).
+if run_ok run --n 40 --m 14 --sparsity 3 --sign signed --flow wn-classic --ratio 0.2 --alpha 1 --normalize separate --json; then
+  cp "$tmp/out" "$tmp/classic_sep.json"
+  if run_ok run --n 40 --m 14 --sparsity 3 --sign signed --flow wn --ratio 0.2 --alpha 1 --normalize separate --json; then
+    python3 - "$tmp/classic_sep.json" "$tmp/out" <<'PY' || { echo "FAIL: run wn-classic --normalize separate"; fails=$((fails + 1)); }
+import json, sys
+c = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))
+assert c["converged"], c["stop_reason"]
+assert c["flow"]["normalize"] == "separate" and c["flow"]["flow"] == "wn-classic"
+assert c["invariants"]["I2_v_norm"] < 1e-7, c["invariants"]
+assert "alpha_eff_v_integral" not in c
+for k in ["alpha_eff", "alpha_eff_v", "radius", "radius_v"]:
+    assert abs(c[k] / p[k] - 1) < 1e-5, (k, c[k], p[k])
+d = max(abs(a - b) for a, b in zip(c["x"], p["x"]))
+assert d < 1e-5 * max(abs(v) for v in p["x"]), d
+PY
+  fi
+fi
+expect_error 2 "not to --flow gf" -- run --n 20 --m 8 --sign signed --flow gf --normalize separate
+expect_error 2 "needs --sign signed" -- run --n 20 --m 8 --flow wn-classic --normalize separate
 expect_error 2 "normalize" -- run --n 20 --m 8 --sign signed --flow wn --normalize both
 expect_error 2 "depends on the path" -- predict --n 20 --m 8 --sign signed --flow wn --normalize separate
 # --help documents every option of run.

@@ -269,7 +269,11 @@ BOOST_AUTO_TEST_CASE(rule_columns_against_the_large_alpha_solver) {
     "measure": {"l1": true, "large_alpha": true}})",
                                         "la");
   const auto cells = expand_cells(e);
-  BOOST_REQUIRE(cells.size() == 6u);
+  // P±: q_c = 0, so the critical rule has no q and no cell: 3 cells for P+, 2 for P±.
+  BOOST_REQUIRE(cells.size() == 5u);
+  for (const auto& c : cells)
+    if (c.instance.sign == Sign::signed_)
+      BOOST_TEST((!c.algorithm.ratio_rule.has_value() || c.algorithm.ratio_rule->kind != RatioRule::Kind::critical));
   Table t(result_columns());
   for (const auto& c : cells) t.add_row(run_cell(e, c).front());
 
@@ -304,11 +308,54 @@ BOOST_AUTO_TEST_CASE(rule_columns_against_the_large_alpha_solver) {
   std::sort(idx.begin(), idx.end(), [&](Eigen::Index a, Eigen::Index b) { return lp.x[a] > lp.x[b]; });
   const bool recovered = (*p.x_star)[idx[0]] != 0 && (*p.x_star)[idx[1]] != 0;
   BOOST_TEST(t.number(2, "support_recovered") == (recovered ? 1.0 : 0.0));
-  // P±: q_c = 0, so the critical rule has no q (the cell fails, saying so); beta_inf is NaN for
-  // the inverse_n cell (uncapped: q >= q_c = 0), and q_c is reported as 0.
-  BOOST_TEST(t.text(3, "status") == "failed");
-  BOOST_TEST(mentions(t.text(3, "message"), "q_c = 0"));
-  BOOST_TEST(t.number(4, "q_c") == 0.0);
-  BOOST_TEST(std::isnan(t.number(4, "beta_inf")));
-  BOOST_TEST(t.text(4, "status") != "failed");
+  // P±: beta_inf is NaN for the inverse_n cell (uncapped: q >= q_c = 0), and q_c is reported as 0.
+  BOOST_TEST(t.text(3, "algorithm") == "WN q=3.6/N");
+  BOOST_TEST(t.number(3, "q_c") == 0.0);
+  BOOST_TEST(std::isnan(t.number(3, "beta_inf")));
+  BOOST_TEST(t.text(3, "status") != "failed");
+}
+
+// normalize: separate cells exist for P± only, carry the column, and measure what run_flow
+// gives for the separate flow (both blocks' α_eff); defects name their key.
+BOOST_AUTO_TEST_CASE(separate_normalization_cells) {
+  const Experiment e = parse_experiment(R"({
+    "name": "sep", "problem": {"N": 16, "M": 8, "sparsity": 2, "seed": 3, "sign": ["positive", "signed"]},
+    "algorithms": [{"kind": "wn", "ratio": 0.2}, {"kind": "wn", "ratio": 0.2, "normalize": "separate"},
+                   {"kind": "wn-classic", "ratio": 0.2, "normalize": "separate"}],
+    "depth": [2], "alpha": [1],
+    "integrate": {"rtol": 1e-10, "atol": 1e-14, "t_max": 1e9, "loss_tol": 1e-24}, "measure": {"l1": false}})",
+                                        "sep");
+  const auto cells = expand_cells(e);
+  BOOST_REQUIRE(cells.size() == 4u);  // joint on P+ and P±, the two separate ones on P± only
+  Table t(result_columns());
+  for (const auto& c : cells)
+    for (auto& r : run_cell(e, c)) t.add_row(r);
+  std::set<std::string> labels;
+  const Problem p = testing::small_instance(Sign::signed_, 3, 16, 8, 2);
+  FlowOptions f;
+  f.kind = FlowKind::wn;
+  f.sign = Sign::signed_;
+  f.alpha = 1;
+  f.ratio = 0.2;
+  f.normalize = Normalize::separate;
+  IntegrateOptions io = e.integrate;
+  const RunResult direct = run_flow(p, f, io);
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    labels.insert(t.text(i, "algorithm"));
+    BOOST_TEST(t.text(i, "status") == "ok");
+    if (t.text(i, "normalize") != "separate") continue;
+    BOOST_TEST(t.text(i, "sign") == "signed");
+    // The classic separate flow follows the polar one: both match the direct polar run.
+    BOOST_TEST(t.number(i, "alpha_eff") == direct.alpha_eff, boost::test_tools::tolerance(1e-5));
+    BOOST_TEST(t.number(i, "alpha_eff_v") == direct.alpha_eff_v, boost::test_tools::tolerance(1e-5));
+  }
+  BOOST_TEST(labels.count("WN q=0.2 separate") == 1u);
+  BOOST_TEST(labels.count("classic WN q=0.2 separate") == 1u);
+  const std::string base = R"({"name": "x", "problem": {"N": 100, "M": 20, "sparsity": 2})";
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "gf", "normalize": "separate"}]})"),
+                      "cfg: algorithms[0].normalize applies to kinds wn and wn-classic only"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "normalize": "apart"}]})"),
+                      "cfg: algorithms[0].normalize: unknown normalization 'apart'"));
+  BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "ratio": {"rule": "critical", "factor": 0.5}, "normalize": "separate"}]})"),
+                      "cannot take the ratio rule critical"));
 }

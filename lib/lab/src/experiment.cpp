@@ -244,10 +244,11 @@ void check_alpha_range(const AlphaGrid& g, const std::vector<Eigen::Index>& Ns, 
 std::string default_label(const AlgorithmSpec& a) {
   std::string q = a.ratio ? " q=" + compact(*a.ratio) : a.ratio_rule ? " q=" + a.ratio_rule->text() : "";
   std::string cr = a.schedule == Schedule::constant_ratio ? " const-ratio" : "";
+  if (a.normalize == Normalize::separate) cr += " separate";
   switch (a.kind) {
     case AlgorithmKind::gf: return a.eta == 1 ? "GF" : "GF eta=" + compact(a.eta);
     case AlgorithmKind::wn: return "WN" + q + cr;
-    case AlgorithmKind::wn_classic: return "classic WN" + q;
+    case AlgorithmKind::wn_classic: return "classic WN" + q + cr;
     case AlgorithmKind::gd: return "GD";
     case AlgorithmKind::wn_gd_classic: return "classic WN-GD" + q;
     case AlgorithmKind::wn_gd_polar: return "WN-GD" + q;
@@ -304,6 +305,19 @@ std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& whe
     } catch (const InputError& e) {
       throw InputError(o.path("schedule") + ": " + e.what());
     }
+  }
+  if (o.has("normalize")) {
+    if (a.kind != AlgorithmKind::wn && a.kind != AlgorithmKind::wn_classic)
+      throw InputError(o.path("normalize") + " applies to kinds wn and wn-classic only");
+    try {
+      a.normalize = parse_normalize(o.string("normalize", ""));
+    } catch (const InputError& e) {
+      throw InputError(o.path("normalize") + ": " + e.what());
+    }
+    // q_c is the threshold of the joint flow (docs/theory.md §3.9); the separate flow's limit
+    // depends on the path (§3.10) and has no such threshold.
+    if (a.normalize == Normalize::separate && a.ratio_rule && a.ratio_rule->kind == RatioRule::Kind::critical)
+      throw InputError(o.path("normalize") + " separate cannot take the ratio rule critical (q_c is the joint flow's)");
   }
   if (o.has("eta")) {
     if (a.kind != AlgorithmKind::gf) throw InputError(o.path("eta") + " applies to kind gf only");
@@ -586,6 +600,9 @@ std::vector<Cell> expand_cells(const Experiment& e) {
         for (auto sign : e.signs)
           for (int trial = 0; trial < e.trials; ++trial)
             for (const auto& a : e.algorithms) {
+              if (a.normalize == Normalize::separate && sign != Sign::signed_) continue;  // P+ has one block
+              // P± has q_c = 0 (docs/theory.md §3.9): no q lies below it, so the rule has no cell.
+              if (a.ratio_rule && a.ratio_rule->kind == RatioRule::Kind::critical && sign == Sign::signed_) continue;
               const bool lp = a.kind == AlgorithmKind::l1;
               const std::vector<AlphaChoice> alphas =
                   lp ? std::vector<AlphaChoice>{{0, "nan", false}} : resolve_alphas(a.alpha ? *a.alpha : e.alphas, N);
@@ -615,9 +632,9 @@ std::vector<Cell> expand_cells(const Experiment& e) {
 
 std::vector<std::string> result_columns() {
   return {"cell", "cell_rows", "experiment", "N", "M", "s", "sign", "trial", "seed", "algorithm", "kind",
-          "ratio", "schedule", "depth", "alpha", "alpha_setting", "status", "stop_reason", "t", "loss", "steps",
+          "ratio", "schedule", "normalize", "depth", "alpha", "alpha_setting", "status", "stop_reason", "t", "loss", "steps",
           "rhs_evals", "jacobian_evals", "iterations", "step", "relative_error", "l1_norm", "l1_min", "l1_excess",
-          "support_recovered", "support_misses", "alpha_eff", "magnification", "q_c", "beta_inf",
+          "support_recovered", "support_misses", "alpha_eff", "alpha_eff_v", "magnification", "q_c", "beta_inf",
           "alpha_eff_predicted", "magnification_predicted", "predicted_error",
           "rate_predicted", "rate_measured", "invariant_residual", "radius", "sample_t", "sample_loss",
           "message"};
@@ -649,6 +666,7 @@ FlowOptions flow_options(const Cell& c, const AlgorithmSpec& a) {
   if (f.kind == FlowKind::gf) f.eta = c.algorithm.eta;
   f.ratio = a.ratio;
   f.schedule = a.schedule;
+  f.normalize = a.normalize;
   return f;
 }
 
@@ -711,6 +729,7 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
       .set("algorithm", a.label)
       .set("kind", to_string(a.kind))
       .set("schedule", a.kind == AlgorithmKind::wn ? to_string(a.schedule) : "nan")
+      .set("normalize", a.kind == AlgorithmKind::wn || a.kind == AlgorithmKind::wn_classic ? to_string(a.normalize) : "nan")
       .set("depth", c.depth > 0 ? double(c.depth) : NAN)
       .set("alpha", c.alpha > 0 ? c.alpha : NAN)
       .set("alpha_setting", c.alpha_setting.empty() ? std::string("nan") : c.alpha_setting);
@@ -747,7 +766,7 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
     row.set("ratio", a.ratio ? *a.ratio : NAN);
     // q_c of the instance and β∞ of this WN flow (docs/theory.md §3.9); β∞ exists only for
     // constant rates with q < q_c, and is NaN otherwise (uncapped or not applicable).
-    if (e.measure.large_alpha && a.kind == AlgorithmKind::wn) {
+    if (e.measure.large_alpha && a.kind == AlgorithmKind::wn && a.normalize == Normalize::joint) {
       try {
         const double qc = critical();
         row.set("q_c", qc);
@@ -817,11 +836,12 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
         row.set("status", r.converged ? "ok" : "not_converged")
             .set("relative_error", relative(r.x, *problem.x_star))
             .set("alpha_eff", r.alpha_eff)
+            .set("alpha_eff_v", f.normalize == Normalize::separate ? r.alpha_eff_v : NAN)
             .set("magnification", r.magnification)
             .set("invariant_residual", r.invariant_residual)
             .set("radius", r.radius);
         l1_measures(r.x);
-        if (e.measure.predict) {
+        if (e.measure.predict && f.normalize == Normalize::joint) {  // separate: no closed form (§3.10)
           try {
             // 80 scan points instead of the default 240: the scan only brackets the root (it
             // was unique in every configuration tested, predict.hpp) and TOMS 748 refines it to
@@ -836,7 +856,7 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
             row.set("message", clean_message(std::string("prediction: ") + err.what()));
           }
         }
-        if (e.measure.rate && r.converged) {
+        if (e.measure.rate && r.converged && f.normalize == Normalize::joint) {
           row.set("rate_predicted", predicted_rate(problem, f, r.rates, r.w));
           const RateFit fit = fit_rate(r.trajectory);
           if (fit.ok) row.set("rate_measured", fit.lambda);

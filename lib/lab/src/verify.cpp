@@ -826,6 +826,69 @@ std::vector<Check> run_saturation_case(const SaturationCase& c) {
   return out;
 }
 
+// P± with u and v normalized separately (docs/theory.md §1.5, §2.5, §3.10): the per-block I4
+// and α_eff (closed form against the integrated log φ_j), classic against polar (different
+// coordinates, one trajectory), and under the constant-ratio schedule at L = 2 the cancellation
+// (log u∞ - log α_eff,u 1) + (log v∞ - log α_eff,v 1) = 0 of §3.10, which makes the limit a GF
+// limit with the two scales α_eff,u and α_eff,v.
+struct SeparateCase {
+  InstanceSpec spec;
+  int depth = 2;
+  double alpha = 1, q = 0.2;
+  Schedule schedule = Schedule::constant_rates;
+};
+
+std::vector<Check> run_separate_case(const SeparateCase& c) {
+  const Problem p = random_instance(c.spec);
+  FlowOptions f = wn(Sign::signed_, c.depth, c.alpha, c.q, c.schedule);
+  f.normalize = Normalize::separate;
+  const std::string inst = instance_label(c.spec) + " " + flow_label(f) + " separate";
+  std::vector<Check> out;
+  RunResult r;
+  try {
+    r = run_flow(p, f, limit_options());
+  } catch (const std::exception& e) {
+    out.push_back(failed("N1 separate WN: ODE integration (run_flow)", inst, e.what()));
+    return out;
+  }
+  if (!r.converged) {
+    out.push_back(skipped("N1 separate WN: I4 per block", inst, not_converged(r)));
+    return out;
+  }
+  out.push_back(make_check("N1 separate WN: I4 per block", inst, 0.0, r.max_mirror, kInvariantTol, Rule::difference));
+  out.push_back(make_check("N2 separate WN: alpha_eff,u closed form = integrated log phi_u", inst, r.alpha_eff_integral,
+                           r.alpha_eff, kLimitTol, Rule::relative));
+  out.push_back(make_check("N2 separate WN: alpha_eff,v closed form = integrated log phi_v", inst,
+                           r.alpha_eff_v_integral, r.alpha_eff_v, kLimitTol, Rule::relative));
+  if (c.schedule == Schedule::constant_rates) {
+    FlowOptions fc = classic(Sign::signed_, c.depth, c.alpha, c.q);
+    fc.normalize = Normalize::separate;
+    const std::string ci = instance_label(c.spec) + " " + flow_label(fc) + " separate";
+    try {
+      const RunResult rc = run_flow(p, fc, limit_options());
+      if (!rc.converged) {
+        out.push_back(skipped("N3 separate classic WN limit = separate polar WN limit", ci, not_converged(rc)));
+      } else {
+        out.push_back(make_check("N3 separate classic WN: I2 per block", ci, 0.0, rc.max_v_norm, kInvariantTol,
+                                 Rule::difference));
+        out.push_back(make_check("N3 separate classic WN limit = separate polar WN limit", ci, 0.0,
+                                 relative_difference(rc.x, r.x), 10 * kLimitTol, Rule::difference,
+                                 "alpha_eff u " + fmt(rc.alpha_eff, 8) + " vs " + fmt(r.alpha_eff, 8)));
+      }
+    } catch (const std::exception& e) {
+      out.push_back(failed("N3 separate classic WN limit = separate polar WN limit", ci, e.what()));
+    }
+  } else if (c.depth == 2) {
+    const Eigen::Index N = p.cols();
+    const Vector du = r.w.head(N).array().log() - std::log(r.alpha_eff);
+    const Vector dv = r.w.tail(N).array().log() - std::log(r.alpha_eff_v);
+    out.push_back(make_check("N4 separate WN constant-ratio L=2: log u - log a_u = -(log v - log a_v)", inst, 0.0,
+                             (du + dv).norm() / du.norm(), kLimitTol, Rule::difference,
+                             "alpha_eff u " + fmt(r.alpha_eff, 6) + ", v " + fmt(r.alpha_eff_v, 6)));
+  }
+  return out;
+}
+
 std::vector<Task> tasks(const VerifyOptions& o) {
   const std::uint64_t s = o.seed;
   const auto P = [&](std::uint64_t k) { return positive_instance(s + k); };
@@ -931,8 +994,17 @@ std::vector<Task> tasks(const VerifyOptions& o) {
   // The α -> ∞ limit (S1–S3): quick on one instance at L = 2, full on three more at L = 2, 3.
   std::vector<SaturationCase> saturations = {{P(0), 2}};
   if (!o.quick) saturations.insert(saturations.end(), {{P(0), 3}, {P(1), 3}, {PL(4), 2}, {PL(4), 3}});
+  // Separate normalization (N1–N4): quick on one instance at L = 2, both schedules.
+  std::vector<SeparateCase> separates = {{S(0), 2, 1.0, 0.2, Schedule::constant_rates},
+                                         {S(0), 2, 1.0, 0.2, Schedule::constant_ratio}};
+  if (!o.quick)
+    separates.insert(separates.end(), {{S(1), 3, 0.1, 0.05, Schedule::constant_rates},
+                                       {S(1), 2, 10.0, 0.5, Schedule::constant_rates},
+                                       {S(2), 2, 3.0, 0.05, Schedule::constant_ratio},
+                                       {S(2), 4, 0.5, 0.2, Schedule::constant_ratio}});
   std::vector<Task> out;
   for (const auto& c : lps) out.push_back([c] { return run_lp_case(c); });
+  for (const auto& c : separates) out.push_back([c] { return run_separate_case(c); });
   for (const auto& c : saturations) out.push_back([c] { return run_saturation_case(c); });
   for (const auto& c : flows) out.push_back([c] { return run_flow_case(c); });
   return out;

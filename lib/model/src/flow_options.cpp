@@ -66,8 +66,8 @@ void FlowOptions::validate() const {
   if (kind == FlowKind::wn && eta != 1.0) throw InputError("--eta applies to --flow gf only (use --eta-r/--eta-s)");
   // The sign is checked where the flow is built (SeparateWeightNormFlow): the command line
   // validates its flow options before the problem, and with it the sign, is read.
-  if (normalize == Normalize::separate && kind != FlowKind::wn)
-    throw InputError("--normalize separate is available for --flow wn (the polar form) only");
+  if (normalize == Normalize::separate && kind == FlowKind::gf)
+    throw InputError("--normalize applies to weight normalization (--flow wn or wn-classic), not to --flow gf");
 }
 
 WeightNormRates resolve_rates(const FlowOptions& o, double r0) {

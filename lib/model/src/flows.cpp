@@ -75,13 +75,13 @@ Vector WeightNormFlow::initial_state() const {
   return s;
 }
 
-detail::Speeds WeightNormFlow::speeds(double r2) const {
-  const double er = rates_.eta_r;
-  if (rates_.schedule == Schedule::constant_rates) {
-    const double es = rates_.eta_s;
+detail::Speeds weight_norm_speeds(const WeightNormRates& rates, double r0, double r2) {
+  const double er = rates.eta_r;
+  if (rates.schedule == Schedule::constant_rates) {
+    const double es = rates.eta_s;
     return {es * r2, es - er / r2, es, er / (r2 * r2)};
   }
-  const double q = rates_.ratio(r0_);  // eta_s(t) r(t)^2 = q eta_r
+  const double q = rates.ratio(r0);  // eta_s(t) r(t)^2 = q eta_r
   return {q * er, er * (q - 1.0) / r2, 0.0, -er * (q - 1.0) / (r2 * r2)};
 }
 

@@ -36,18 +36,6 @@ double SeparateWeightNormFlow::block_radius(const ConstVectorRef& s, int block) 
   return std::sqrt((2.0 * s.segment(block * N, N).array()).exp().sum());
 }
 
-// The speeds of the joint flow (WeightNormFlow::speeds) at one block's radius; under the
-// constant-ratio schedule q refers to the block's own r_j(0).
-detail::Speeds SeparateWeightNormFlow::speeds(double r2) const {
-  const double er = rates_.eta_r;
-  if (rates_.schedule == Schedule::constant_rates) {
-    const double es = rates_.eta_s;
-    return {es * r2, es - er / r2, es, er / (r2 * r2)};
-  }
-  const double q = rates_.ratio(r0_);
-  return {q * er, er * (q - 1.0) / r2, 0.0, -er * (q - 1.0) / (r2 * r2)};
-}
-
 void SeparateWeightNormFlow::block_derivatives(VectorRef ds) {
   const auto& ws = core_.workspace();
   const Eigen::Index N = core_.network().N(), n = core_.network().n();

@@ -24,6 +24,7 @@
 #include <wnflow/solve/step_failure.hpp>
 #include <wnflow/model/weight_norm.hpp>
 #include <wnflow/model/weight_norm_classic.hpp>
+#include <wnflow/model/weight_norm_classic_separate.hpp>
 #include <wnflow/model/weight_norm_separate.hpp>
 
 namespace wnflow {
@@ -585,5 +586,7 @@ template IntegrateSummary integrate<GradientFlow>(GradientFlow&, Vector&, const 
 template IntegrateSummary integrate<WeightNormFlow>(WeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
 template IntegrateSummary integrate<ClassicWeightNormFlow>(ClassicWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
 template IntegrateSummary integrate<SeparateWeightNormFlow>(SeparateWeightNormFlow&, Vector&, const IntegrateOptions&, const Observer&);
+template IntegrateSummary integrate<SeparateClassicWeightNormFlow>(SeparateClassicWeightNormFlow&, Vector&, const IntegrateOptions&,
+                                                                  const Observer&);
 
 }  // namespace wnflow

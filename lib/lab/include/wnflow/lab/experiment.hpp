@@ -73,6 +73,9 @@ struct AlgorithmSpec {
   std::optional<RatioRule> ratio_rule; // instead of ratio: q resolved per cell
   std::optional<AlphaGrid> alpha;      // this algorithm's α grid instead of the experiment's
   Schedule schedule = Schedule::constant_rates;
+  // WN flows (wn, wn-classic): one radius over [u; v], or u and v each on their own sphere
+  // (docs/theory.md §1.5). Separate applies to P± only: its P+ cells are not generated.
+  Normalize normalize = Normalize::joint;
   double eta = 1;                     // GF rate
   std::optional<double> step;         // discrete: fixed step (absent: search the step grid)
 };

@@ -33,6 +33,12 @@ struct WeightNormRates {
                                     Schedule schedule = Schedule::constant_rates);
 };
 
+// The speeds a(r^2) = eta_s r^2 and b(r^2) = eta_s - eta_r / r^2 of the log-weight kernel at
+// radius^2 r2, and their r^2-derivatives; under constant_ratio eta_s = q eta_r / r^2 with q taken
+// at the initial radius r0. One function for the joint and the separate flow (the latter calls
+// it per block with that block's radii).
+detail::Speeds weight_norm_speeds(const WeightNormRates& rates, double r0, double r2);
+
 // r(0) = alpha sqrt(n) for w(0) = alpha 1.
 double initial_radius(const DiagonalNetwork& net, double alpha);
 double radius(const ConstVectorRef& w);  // |w|
@@ -76,7 +82,7 @@ class WeightNormFlow {
   }
 
  private:
-  detail::Speeds speeds(double r2) const;
+  detail::Speeds speeds(double r2) const { return weight_norm_speeds(rates_, r0_, r2); }
   detail::LogWeightCore core_;
   double alpha_, r0_;
   WeightNormRates rates_;

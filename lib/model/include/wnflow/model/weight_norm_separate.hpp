@@ -59,7 +59,9 @@ class SeparateWeightNormFlow {
   }
 
  private:
-  detail::Speeds speeds(double r2) const;
+  // The joint flow's speeds at one block's radius; under constant_ratio q refers to the
+  // block's own r_j(0) = r0.
+  detail::Speeds speeds(double r2) const { return weight_norm_speeds(rates_, r0_, r2); }
   // Per block, after core_.evaluate(): r_j^2, c_j, the speeds and dz_j into ds.
   void block_derivatives(VectorRef ds);
   detail::LogWeightCore core_;
