@@ -61,6 +61,18 @@ double lambda_min(const Matrix& K) {
   return Eigen::SelfAdjointEigenSolver<Matrix>(K, Eigen::EigenvaluesOnly).eigenvalues()(0);
 }
 
+// λ_max by power iteration, a route independent of the library's eigen-solve.
+double lambda_max_power(const Matrix& K) {
+  Vector v = Vector::Ones(K.rows());
+  double lambda = 0;
+  for (int k = 0; k < 5000; ++k) {
+    const Vector Kv = K * v;
+    lambda = v.dot(Kv) / v.squaredNorm();
+    v = Kv / Kv.norm();
+  }
+  return lambda;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(fit_recovers_an_exact_exponential) {
@@ -132,6 +144,12 @@ BOOST_AUTO_TEST_CASE(predicted_rate_matches_the_x_space_preconditioner) {
     const Matrix Pwn = L * L * (rates.eta_s * r2 * Matrix(D.asDiagonal()) - (rates.eta_s - rates.eta_r / r2) * x * x.transpose());
     BOOST_TEST(predicted_rate(p, wn, rates, w) == lambda_min(p.A * Pwn * p.A.transpose()),
                boost::test_tools::tolerance(1e-10));
+    // The top of the spectrum (the curvature that t_scaled and the condition number use).
+    const LocalSpectrum sg = local_spectrum(p, gf, {}, w), sw = local_spectrum(p, wn, rates, w);
+    BOOST_TEST(sg.lambda_max == lambda_max_power(p.A * Pgf * p.A.transpose()), boost::test_tools::tolerance(1e-8));
+    BOOST_TEST(sw.lambda_max == lambda_max_power(p.A * Pwn * p.A.transpose()), boost::test_tools::tolerance(1e-8));
+    BOOST_TEST(sw.condition() == sw.lambda_max / predicted_rate(p, wn, rates, w), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(sw.condition() >= 1.0);
   }
 }
 

@@ -636,7 +636,7 @@ std::vector<std::string> result_columns() {
           "rhs_evals", "jacobian_evals", "iterations", "step", "relative_error", "l1_norm", "l1_min", "l1_excess",
           "support_recovered", "support_misses", "alpha_eff", "alpha_eff_v", "magnification", "q_c", "beta_inf",
           "alpha_eff_predicted", "magnification_predicted", "predicted_error",
-          "rate_predicted", "rate_measured", "invariant_residual", "radius", "sample_t", "sample_loss",
+          "rate_predicted", "rate_measured", "rate_max", "condition", "t_scaled", "invariant_residual", "radius", "sample_t", "sample_loss",
           "message"};
 }
 
@@ -857,7 +857,11 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
           }
         }
         if (e.measure.rate && r.converged && f.normalize == Normalize::joint) {
-          row.set("rate_predicted", predicted_rate(problem, f, r.rates, r.w));
+          const LocalSpectrum sp = local_spectrum(problem, f, r.rates, r.w);
+          row.set("rate_predicted", sp.lambda_min)
+              .set("rate_max", sp.lambda_max)
+              .set("condition", sp.condition())
+              .set("t_scaled", s.t * sp.lambda_max);
           const RateFit fit = fit_rate(r.trajectory);
           if (fit.ok) row.set("rate_measured", fit.lambda);
         }

@@ -12,6 +12,11 @@ namespace wnflow {
 
 double predicted_rate(const Problem& problem, const FlowOptions& flow, const WeightNormRates& rates,
                       const Vector& w) {
+  return local_spectrum(problem, flow, rates, w).lambda_min;
+}
+
+LocalSpectrum local_spectrum(const Problem& problem, const FlowOptions& flow, const WeightNormRates& rates,
+                             const Vector& w) {
   validate(problem);
   flow.validate();
   const DiagonalNetwork net(problem, flow.sign, flow.depth);
@@ -47,7 +52,7 @@ double predicted_rate(const Problem& problem, const FlowOptions& flow, const Wei
   }
   const Eigen::SelfAdjointEigenSolver<Matrix> eig(K, Eigen::EigenvaluesOnly);
   if (eig.info() != Eigen::Success) throw NumericalError("predicted_rate: eigenvalue solver failed");
-  return eig.eigenvalues()(0);
+  return {eig.eigenvalues()(0), eig.eigenvalues()(eig.eigenvalues().size() - 1)};
 }
 
 }  // namespace wnflow

@@ -21,5 +21,15 @@ namespace wnflow {
 // Throws InputError for an invalid problem or flow, or w of the wrong size / not positive.
 double predicted_rate(const Problem&, const FlowOptions&, const WeightNormRates& rates, const Vector& w_limit);
 
+// Both ends of the spectrum of A P Aᵀ at the limit. λ_min is the T5 rate; λ_max is the fastest
+// mode, the curvature an explicit method must resolve, so t λ_max (the flow time in units of
+// 1/λ_max) and λ_max/λ_min compare flows whose rates differ in scale: multiplying every rate
+// by c divides t by c and multiplies both λ by c (docs/theory.md §3.5).
+struct LocalSpectrum {
+  double lambda_min = 0, lambda_max = 0;
+  double condition() const { return lambda_max / lambda_min; }
+};
+LocalSpectrum local_spectrum(const Problem&, const FlowOptions&, const WeightNormRates& rates, const Vector& w_limit);
+
 
 }  // namespace wnflow
