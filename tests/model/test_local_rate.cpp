@@ -150,6 +150,8 @@ BOOST_AUTO_TEST_CASE(predicted_rate_matches_the_x_space_preconditioner) {
     BOOST_TEST(sw.lambda_max == lambda_max_power(p.A * Pwn * p.A.transpose()), boost::test_tools::tolerance(1e-8));
     BOOST_TEST(sw.condition() == sw.lambda_max / predicted_rate(p, wn, rates, w), boost::test_tools::tolerance(1e-12));
     BOOST_TEST(sw.condition() >= 1.0);
+    BOOST_TEST(std::isinf((LocalSpectrum{-1e-17, 1.0}.condition())));
+    BOOST_TEST(std::isinf((LocalSpectrum{1e-15, 1.0}.condition())));
   }
 }
 

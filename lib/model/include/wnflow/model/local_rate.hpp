@@ -11,6 +11,7 @@
 //        Under the constant-ratio schedule η_s r² = q η_r at all times.
 // The prediction is compared with the rate measured on a trajectory by fit_rate
 // (wnflow/solve/rate_fit.hpp).
+#include <limits>
 #include <wnflow/model/flow_options.hpp>
 
 namespace wnflow {
@@ -27,7 +28,13 @@ double predicted_rate(const Problem&, const FlowOptions&, const WeightNormRates&
 // by c divides t by c and multiplies both λ by c (docs/theory.md §3.5).
 struct LocalSpectrum {
   double lambda_min = 0, lambda_max = 0;
-  double condition() const { return lambda_max / lambda_min; }
+  // +inf when λ_min is at the rounding level of λ_max (a limit with entries so small that A P Aᵀ
+  // is singular in double precision): the ratio of two roundings is not a condition number.
+  double condition() const {
+    return lambda_min > 64.0 * std::numeric_limits<double>::epsilon() * lambda_max
+               ? lambda_max / lambda_min
+               : std::numeric_limits<double>::infinity();
+  }
 };
 LocalSpectrum local_spectrum(const Problem&, const FlowOptions&, const WeightNormRates& rates, const Vector& w_limit);
 
