@@ -73,8 +73,8 @@ py::array float64_array(py::handle obj, const std::string& name) {
   if (kind != 'f' && kind != 'i' && kind != 'u')
     throw py::value_error(name + " must hold real numbers (float or integer), got dtype " +
                           std::string(py::str(a.dtype())));
-  if (kind == 'f' && a.itemsize() == 8) return a;
-  return a.attr("astype")("float64");
+  if (py::array_t<double>::check_(a)) return a;  // native float64: read as is
+  return a.attr("astype")("float64");            // other widths, integers, byte-swapped float64
 }
 
 // Strides in elements, or nothing when they are not whole, positive elements (a byte-strided

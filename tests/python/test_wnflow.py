@@ -128,6 +128,7 @@ def test_layouts_and_dtypes_give_the_same_result():
     Ai = np.array([[1, 0, 2, 1], [0, 1, 1, 3]], dtype=np.int32)
     yi = np.array([3, 4], dtype=np.int64)
     assert np.array_equal(wnflow.run(Ai, yi).x, wnflow.run(Ai.astype(float), yi.astype(float)).x)
+    assert np.array_equal(wnflow.run(A.astype(">f8"), y, flow="wn").x, reference)  # byte-swapped
     A32 = A.astype(np.float32)
     assert np.array_equal(wnflow.run(A32, y, flow="wn").x, wnflow.run(A32.astype(np.float64), y, flow="wn").x)
 
