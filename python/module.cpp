@@ -27,6 +27,24 @@
 namespace py = pybind11;
 using namespace py::literals;
 
+// An array argument as the caller passed it (converted by read_matrix/read_vector, which name
+// it in their errors); its own type so that signatures show numpy.typing.ArrayLike.
+struct ArrayLike {
+  py::object object;
+};
+
+namespace pybind11::detail {
+template <>
+struct type_caster<ArrayLike> {
+  PYBIND11_TYPE_CASTER(ArrayLike, const_name("numpy.typing.ArrayLike"));
+  bool load(handle source, bool) {
+    value.object = reinterpret_borrow<object>(source);
+    return true;
+  }
+  static handle cast(const ArrayLike& a, return_value_policy, handle) { return a.object.inc_ref(); }
+};
+}  // namespace pybind11::detail
+
 namespace {
 
 using namespace wnflow;
@@ -492,15 +510,15 @@ PYBIND11_MODULE(_wnflow, m) {
   const IntegrateOptions& io = d.integrate;
   m.def(
       "run",
-      [run_result](py::handle A, py::handle y, const std::string& flow, const std::string& sign, int depth,
+      [run_result](const ArrayLike& A, const ArrayLike& y, const std::string& flow, const std::string& sign, int depth,
                    double alpha, double eta, std::optional<double> ratio, std::optional<double> eta_r,
                    std::optional<double> eta_s, std::optional<double> v0_norm, const std::string& schedule,
                    const std::string& normalize, const std::string& stepper, double rtol, double atol, double t_max,
                    double loss_tol, long max_steps, double first_sample, int samples_per_decade, bool trajectory,
-                   bool allow_unconverged, py::handle x_star) {
-        return py_run(run_result, A, y, flow, sign, depth, alpha, eta, ratio, eta_r, eta_s, v0_norm, schedule,
+                   bool allow_unconverged, const ArrayLike& x_star) {
+        return py_run(run_result, A.object, y.object, flow, sign, depth, alpha, eta, ratio, eta_r, eta_s, v0_norm, schedule,
                       normalize, stepper, rtol, atol, t_max, loss_tol, max_steps, first_sample, samples_per_decade,
-                      trajectory, allow_unconverged, x_star);
+                      trajectory, allow_unconverged, x_star.object);
       },
       run_doc, "A"_a, "y"_a, py::kw_only(), "flow"_a = to_string(f.kind), "sign"_a = to_string(f.sign),
       "depth"_a = f.depth, "alpha"_a = f.alpha, "eta"_a = f.eta, "ratio"_a = f.ratio, "eta_r"_a = f.eta_r,
@@ -513,11 +531,11 @@ PYBIND11_MODULE(_wnflow, m) {
   const PredictOptions po;
   m.def(
       "predict",
-      [prediction](py::handle A, py::handle y, const std::string& flow, const std::string& sign, int depth,
+      [prediction](const ArrayLike& A, const ArrayLike& y, const std::string& flow, const std::string& sign, int depth,
                    double alpha, double eta, std::optional<double> ratio, std::optional<double> eta_r,
                    std::optional<double> eta_s, std::optional<double> v0_norm, const std::string& schedule,
                    const std::string& normalize, int scan_points, double bracket_below, double bracket_above) {
-        return py_predict(prediction, A, y, flow, sign, depth, alpha, eta, ratio, eta_r, eta_s, v0_norm, schedule,
+        return py_predict(prediction, A.object, y.object, flow, sign, depth, alpha, eta, ratio, eta_r, eta_s, v0_norm, schedule,
                           normalize, scan_points, bracket_below, bracket_above);
       },
       predict_doc, "A"_a, "y"_a, py::kw_only(), "flow"_a = to_string(f.kind), "sign"_a = to_string(f.sign),
@@ -527,7 +545,9 @@ PYBIND11_MODULE(_wnflow, m) {
       "bracket_below"_a = po.bracket_decades_below, "bracket_above"_a = po.bracket_decades_above);
 
   m.def(
-      "l1", [l1_result](py::handle A, py::handle y, const std::string& sign) { return py_l1(l1_result, A, y, sign); },
+      "l1", [l1_result](const ArrayLike& A, const ArrayLike& y, const std::string& sign) {
+        return py_l1(l1_result, A.object, y.object, sign);
+      },
       l1_doc, "A"_a, "y"_a, py::kw_only(), "sign"_a = to_string(L1Options{}.sign));
 
   const VerifyOptions vo;
