@@ -107,14 +107,7 @@ Action add_predict(CLI::App& cmd) {
     FlowOptions fo = a->flow.validated();
     if (std::isinf(fo.alpha)) return predict_infinite_alpha(*a, fo, cmd);
     const PredictOptions& po = a->predict;
-    // The scan runs over beta in [alpha / 10^below, alpha * 10^above]: both ends must be normal doubles.
-    const double lo = std::log10(fo.alpha) - po.bracket_decades_below, hi = std::log10(fo.alpha) + po.bracket_decades_above;
-    if (!(lo >= -300))
-      throw InputError("--bracket-below " + format_number(po.bracket_decades_below) +
-                       ": alpha / 10^this underflows the double range");
-    if (!(hi <= 300))
-      throw InputError("--bracket-above " + format_number(po.bracket_decades_above) +
-                       ": alpha * 10^this overflows the double range");
+    a->predict.validate(fo.alpha);  // the scan's bracket
     Sign sign;
     const Problem problem = a->problem.load(sign);
     fo.sign = sign;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wnflow/lab/array_file.hpp>
 #include <wnflow/lab/csv.hpp>
+#include <wnflow/lab/run_json.hpp>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/model/instance.hpp>
 
@@ -153,24 +154,6 @@ Choices<StepperKind> stepper_choices() {
   return choices;
 }
 
-nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
-  nlohmann::json j = {{"flow", to_string(fo.kind)}, {"sign", to_string(fo.sign)}, {"depth", fo.depth}, {"alpha", fo.alpha}};
-  if (fo.kind == FlowKind::gf) {
-    j["eta"] = fo.eta;
-    return j;
-  }
-  const double r0 = fo.normalize == Normalize::separate ? fo.alpha * std::sqrt(double(n) / 2.0)
-                                                       : fo.alpha * std::sqrt(double(n));
-  const WeightNormRates rates = resolve_rates(fo, r0);
-  if (fo.normalize == Normalize::separate) j["normalize"] = to_string(fo.normalize);
-  j["eta_r"] = rates.eta_r;
-  j["eta_s"] = rates.eta_s;
-  j["ratio"] = rates.ratio(r0);
-  j["schedule"] = to_string(rates.schedule);
-  if (fo.kind == FlowKind::wn_classic) j["v0_norm"] = 1.0 / std::sqrt(rates.eta_s);
-  return j;
-}
-
 void require_writable(const std::string& path, const std::string& option) {
   namespace fs = std::filesystem;
   fs::path p(path);
@@ -191,12 +174,8 @@ void require_writable(const std::string& path, const std::string& option) {
   ::unlink(probe.c_str());
 }
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number(double v) { return json_number(v); }
 
-nlohmann::json to_json(const Eigen::VectorXd& v) {
-  nlohmann::json a = nlohmann::json::array();
-  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(number(v[i]));
-  return a;
-}
+nlohmann::json to_json(const Eigen::VectorXd& v) { return json_array(v); }
 
 }  // namespace wnflow::app

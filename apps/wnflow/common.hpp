@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <wnflow/model/instance.hpp>
+#include <wnflow/lab/run_json.hpp>
 #include <wnflow/model/problem.hpp>
 #include <wnflow/solve/run.hpp>
 
@@ -42,8 +43,7 @@ Choices<Sign> sign_choices();
 Choices<FlowKind> flow_choices();
 Choices<StepperKind> stepper_choices();
 
-// The "flow" object of the JSON outputs: kind, sign, depth, alpha and the rates in effect.
-nlohmann::json flow_json(const FlowOptions& flow, Eigen::Index n);
+// The "flow" object of the JSON outputs is the library's flow_json (lab/run_json.hpp).
 
 // The bound of every integer option that counts something: sizes, threads, points.
 constexpr long max_count = 100'000'000;

@@ -288,3 +288,59 @@ BOOST_AUTO_TEST_CASE(path_length_converges) {
   }
   BOOST_TEST(compared >= 3);
 }
+
+// The checkpoint sees every accepted step, and an exception thrown from it leaves run_flow
+// as is: how the Python module abandons a run on Ctrl-C.
+BOOST_AUTO_TEST_CASE(checkpoint_sees_every_step_and_can_abandon_the_run) {
+  const Problem p = instance(Sign::positive);
+  FlowOptions fo;
+  fo.kind = FlowKind::wn;
+  long calls = 0;
+  IntegrateOptions io = tight();
+  io.checkpoint = [&calls] { ++calls; };
+  const RunResult r = run_flow(p, fo, io);
+  BOOST_TEST(r.converged);
+  BOOST_TEST(calls == r.summary.steps);
+  struct Stop {};
+  io.checkpoint = [&calls] {
+    if (--calls == 0) throw Stop{};
+  };
+  calls = 5;
+  BOOST_CHECK_THROW(run_flow(p, fo, io), Stop);
+  BOOST_TEST(calls == 0);
+}
+
+// RunOptions carries the command's defaults and checks; require_result names the stop reason.
+BOOST_AUTO_TEST_CASE(run_options_and_the_result_rule) {
+  const RunOptions d;
+  BOOST_TEST(d.integrate.t_max == 1e8);
+  BOOST_TEST(!d.allow_unconverged);
+  RunOptions o;
+  o.integrate.rtol = 1.0;
+  BOOST_CHECK_THROW(o.validate(), InputError);
+  o.integrate.rtol = 1e-10;
+  o.integrate.samples_per_decade = 100'000'000;
+  BOOST_CHECK_THROW(o.validate(), InputError);
+
+  const Problem p = instance(Sign::positive);
+  IntegrateOptions short_horizon = tight();
+  short_horizon.t_max = 1e-3;
+  const RunResult early = run_flow(p, FlowOptions{}, short_horizon);
+  BOOST_TEST(!early.converged);
+  try {
+    require_result(early, false);
+    BOOST_FAIL("an unconverged run was accepted");
+  } catch (const RunFailure& e) {
+    BOOST_TEST((e.reason == StopReason::t_max));
+    BOOST_TEST(std::string(e.what()).find("no convergence") != std::string::npos);
+  }
+  BOOST_CHECK_NO_THROW(require_result(early, true));
+  IntegrateOptions few_steps = tight();
+  few_steps.max_steps = 3;
+  try {
+    require_result(run_flow(p, FlowOptions{}, few_steps), true);  // a failure even when allowed
+    BOOST_FAIL("a failed integration was accepted");
+  } catch (const RunFailure& e) {
+    BOOST_TEST((e.reason == StopReason::max_steps));
+  }
+}

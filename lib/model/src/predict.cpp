@@ -11,6 +11,17 @@
 #include <sstream>
 
 namespace wnflow {
+
+void PredictOptions::validate(double alpha) const {
+  if (scan_points < 2) throw InputError("--scan-points must be at least 2, got " + std::to_string(scan_points));
+  const double lo = std::log10(alpha) - bracket_decades_below, hi = std::log10(alpha) + bracket_decades_above;
+  if (!(bracket_decades_below >= 0.0) || !(lo >= -300))
+    throw InputError("--bracket-below " + format_number(bracket_decades_below) +
+                     ": must be >= 0, and alpha / 10^this must not underflow the double range");
+  if (!(bracket_decades_above >= 0.0) || !(hi <= 300))
+    throw InputError("--bracket-above " + format_number(bracket_decades_above) +
+                     ": must be >= 0, and alpha * 10^this must not overflow the double range");
+}
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();

@@ -367,6 +367,7 @@ class Run {
     if (!(t > t_)) return;  // no step since the last call: a restart, or Odeint's end-time landing
     overflow_retries_ = 0;
     ++s_.steps;
+    if (o_.checkpoint) o_.checkpoint();
     emit_samples(st, x, t);
     dt_ = step_of(st);
     if constexpr (std::is_same_v<typename Stepper::stepper_category, ode::dense_output_stepper_tag>) {

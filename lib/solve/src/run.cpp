@@ -235,6 +235,38 @@ RunResult run_flow(const Problem& problem, const FlowOptions& fo, const Integrat
   return out;
 }
 
+IntegrateOptions run_integrate_defaults() {
+  IntegrateOptions io;
+  io.t_max = 1e8;
+  return io;
+}
+
+void RunOptions::validate() const {
+  flow.validate();
+  integrate.validate();
+  if (integrate.rtol >= 1.0) throw InputError("--rtol must be below 1, got " + format_number(integrate.rtol));
+  // Every observation is kept in memory: bound their number before integrating.
+  const double decades = std::max(0.0, std::log10(integrate.t_max / integrate.first_sample));
+  if (decades * integrate.samples_per_decade > 1e6)
+    throw InputError("--samples-per-decade " + std::to_string(integrate.samples_per_decade) + " over " +
+                     format_number(decades) + " decades (--first-sample to --t-max) is more than 1e6 observations");
+}
+
+std::string unconverged_message(const RunResult& r) {
+  std::ostringstream msg;
+  msg << "no convergence: loss " << r.loss << " > loss-tol " << r.integrate.loss_tol << " at t-max = " << r.summary.t;
+  return msg.str();
+}
+
+void require_result(const RunResult& r, bool allow_unconverged) {
+  if (!r.usable())
+    throw RunFailure(r.summary.stop_reason,
+                     "integration failed: " + to_string(r.summary.stop_reason) + ": " + r.summary.message);
+  // t_max is the caller's horizon: the state there is a result only when the caller asked for it.
+  if (!r.converged && !allow_unconverged)
+    throw RunFailure(r.summary.stop_reason, unconverged_message(r) + " (--allow-unconverged prints that state)");
+}
+
 std::string RunResult::report() const {
   std::ostringstream o;
   o << std::setprecision(6);

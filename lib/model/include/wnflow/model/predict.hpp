@@ -46,6 +46,10 @@ struct PredictOptions {
   double bracket_decades_above = 2;    // ... to log α + this · ln 10
   double tolerance = 1e-13;            // on u = log β, i.e. relative on β
   GfLimitOptions dual;                 // the T1 solver at each β
+
+  // InputError unless scan_points >= 2 and the bracket ends α / 10^below, α · 10^above are
+  // normal doubles (the scan runs over them).
+  void validate(double alpha) const;
 };
 
 struct Prediction {

@@ -60,6 +60,10 @@ struct IntegrateOptions {
   // P+ flow did not finish in 300 s (Adams at its stability limit) where auto takes 28-38 s.
   // 20000 covers the standard instances up to N = 20000 (P+) and N = 10000 (P±).
   Eigen::Index stiff_max_dim = 20000;
+  // Called after every accepted step, on the integrating thread, when set. It may throw to
+  // abandon the run: the exception leaves integrate (and run_flow) unchanged. The Python
+  // module polls the interpreter's signal handlers from it, so Ctrl-C interrupts a long run.
+  std::function<void()> checkpoint;
 
   void validate() const;  // InputError naming the offending option
 };

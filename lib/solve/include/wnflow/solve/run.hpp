@@ -55,5 +55,37 @@ struct RunResult {
 
 RunResult run_flow(const Problem& problem, const FlowOptions& flow, const IntegrateOptions& integrate);
 
+// The integration defaults of a run to the limit (`wnflow run`, `wnflow.run` in Python):
+// IntegrateOptions' own, with the horizon t_max = 1e8 (IntegrateOptions' 1e6 suits the shorter
+// runs of verify and the sweeps).
+IntegrateOptions run_integrate_defaults();
+
+// The options of one run to the limit, as the command and the Python module take them: one
+// type, so an option added here reaches both with the same default and the same checks.
+struct RunOptions {
+  FlowOptions flow;
+  IntegrateOptions integrate = run_integrate_defaults();
+  // A state at t_max with the loss above loss_tol is a result (flagged converged = false)
+  // rather than a RunFailure.
+  bool allow_unconverged = false;
+
+  // InputError naming the option: the flow's and the integration's checks, rtol < 1, and at
+  // most 1e6 observations (every one is kept in memory), before any work.
+  void validate() const;
+};
+
+// A run that gave no result: the integration failed (blow-up, step limit, step underflow) or,
+// unless allowed, stopped at t_max above loss_tol. reason says which.
+struct RunFailure : NumericalError {
+  RunFailure(StopReason why, const std::string& message) : NumericalError(message), reason(why) {}
+  StopReason reason;
+};
+
+// "no convergence: loss L > loss-tol E at t-max = T": what a run that stopped at t_max says.
+std::string unconverged_message(const RunResult& r);
+
+// RunFailure unless r is a result: usable, and converged unless allow_unconverged.
+void require_result(const RunResult& r, bool allow_unconverged);
+
 
 }  // namespace wnflow
