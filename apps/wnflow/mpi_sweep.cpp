@@ -69,6 +69,12 @@ bool launched_by_mpi() {
   return false;
 }
 
+// mpirun (or orted, slurmstepd) is the parent of every rank. mpirun stopped by SIGTERM exits
+// before its ranks do; a rank whose parent is gone stops at once rather than live on as an
+// orphan that still writes.
+pid_t g_launcher = 0;
+bool launcher_gone() { return g_launcher != 0 && ::getppid() != g_launcher; }
+
 bool send(int to, Tag tag, const std::string& text) {
   return MPI_Send(text.data(), int(text.size()), MPI_CHAR, to, tag, MPI_COMM_WORLD) == MPI_SUCCESS;
 }
@@ -329,7 +335,7 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   double busy_seconds = 0;
   try {
     for (;;) {
-      if (stop()) stopping = true;
+      if (stop() || launcher_gone()) stopping = true;
       if (stopping || halt) break;
       const double t_iter = thread_cpu_seconds();
       bool worked = false;
@@ -403,9 +409,13 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
         p.held.clear();
       }
     }
+    if (launcher_gone()) {  // nobody waits for this job any more: what is journaled stays
+      std::cerr << e.name << ": the MPI launcher is gone; stopping now" << std::endl;
+      std::_Exit(130);
+    }
     // The cells the live ranks run finish and are journaled, as on one machine, unless
     // the job ends first; after an error nothing more is awaited.
-    while (!error && held_total() > 0) {
+    while (!error && held_total() > 0 && !launcher_gone()) {
       if (!poll(MPI_ANY_SOURCE, source, tag, text)) {
         idle.wait();
         continue;
@@ -455,6 +465,7 @@ MpiJob::MpiJob(int threads) : state_(std::make_unique<State>()) {
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
     throw std::runtime_error("MPI_Init_thread failed");
   state_->initialized = true;
+  g_launcher = ::getppid();
   // A rank that cannot be reached is reported, not a reason to abort the job from here.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &state_->rank);
@@ -527,6 +538,7 @@ int MpiJob::serve() {
   int source = 0, tag = 0;
   std::string text;
   while (!released) {
+    if (launcher_gone()) std::_Exit(0);
     bool worked = false;
     if (interrupt_flag() && !said_bye) said_bye = send(0, tag_bye, "");
     while (!released && poll(0, source, tag, text)) {

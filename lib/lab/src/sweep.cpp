@@ -3,6 +3,7 @@
 #include <wnflow/model/thread_pool.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,6 +91,34 @@ class Journal {
   Clock::time_point last_sync_ = Clock::now();
 };
 
+// One writer per journal: an exclusive lock (flock) on E.journal.json for the whole sweep. A
+// second sweep into the same directory, or a rerun started while the ranks of a stopped MPI
+// job still finish their cells, is refused instead of appending the same cells twice.
+class JournalLock {
+ public:
+  explicit JournalLock(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw InputError("cannot open '" + path + "'");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw InputError("'" + path + "' is locked: another wnflow sweep is writing this journal (wait for it to end)");
+    }
+  }
+  ~JournalLock() { ::close(fd_); }
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+  // In place (the lock belongs to this file), before the journal exists.
+  void write(const std::string& text) {
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, text.data(), text.size(), 0) != ssize_t(text.size()) ||
+        ::fdatasync(fd_) != 0)
+      throw InputError("cannot write '" + path_ + "'");
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 std::string format_seconds(double s) {
   if (!std::isfinite(s)) return "?";
   char buf[32];
@@ -153,6 +182,7 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   std::vector<Rows> results(cells.size());
   std::vector<bool> done(cells.size(), false);
 
+  JournalLock journal_lock(meta_path);
   // Resume: a journal is only used together with the config it was written for.
   if (file_exists(summary.journal_path)) {
     if (!file_exists(meta_path) || slurp(meta_path) != e.canonical_json + "\n")
@@ -187,7 +217,7 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
     }
     if (dropped) write_file_atomically(summary.journal_path, kept);
   } else {
-    write_file_atomically(meta_path, e.canonical_json + "\n");
+    journal_lock.write(e.canonical_json + "\n");
     write_file_atomically(summary.journal_path, Table::csv_line(columns));
   }
 
