@@ -122,10 +122,12 @@ int resolve_threads(int threads) {
   return threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// Rows as "index nrows\n", then per row "nfields\n" and each field as "length:bytes": exact for
-// any bytes a field holds.
-std::string encode_rows(std::size_t index, const CellRows& rows) {
-  std::string out = std::to_string(index) + ' ' + std::to_string(rows.size()) + '\n';
+// Rows as "index seconds nrows\n" (seconds: the CPU time of the thread that ran the cell), then per row "nfields\n"
+// and each field as "length:bytes": exact for any bytes a field holds.
+std::string encode_rows(std::size_t index, double seconds, const CellRows& rows) {
+  char head[64];
+  std::snprintf(head, sizeof head, "%zu %.6e %zu\n", index, seconds, rows.size());
+  std::string out = head;
   for (const auto& r : rows) {
     out += std::to_string(r.size()) + '\n';
     for (const auto& f : r) {
@@ -154,15 +156,43 @@ struct Reader {
   }
 };
 
-std::pair<std::size_t, CellRows> decode_rows(const std::string& text) {
+struct CellResult {
+  std::size_t index = 0;
+  double seconds = 0;
+  CellRows rows;
+};
+
+CellResult decode_rows(const std::string& text) {
   Reader r{text};
-  const std::size_t index = r.number(' ');
-  CellRows rows(r.number('\n'));
+  CellResult c;
+  c.index = r.number(' ');
+  const std::size_t space = text.find(' ', r.at);
+  if (space == std::string::npos) throw std::runtime_error("malformed message from an MPI rank");
+  c.seconds = std::strtod(text.c_str() + r.at, nullptr);
+  r.at = space + 1;
+  CellRows& rows = c.rows;
+  rows.resize(r.number('\n'));
   for (auto& row : rows) {
     row.resize(r.number('\n'));
     for (auto& f : row) f = r.bytes(r.number(':'));
   }
-  return {index, std::move(rows)};
+  return c;
+}
+
+// "mean 2.1 ms, median 1.8 ms, p90 3.9 ms, p99 9 ms, max 21 ms": the CPU time of the cells.
+std::string describe_seconds(std::vector<double> s) {
+  if (s.empty()) return "no cells";
+  std::sort(s.begin(), s.end());
+  double sum = 0;
+  for (double x : s) sum += x;
+  const auto q = [&](double p) { return s[std::min(s.size() - 1, std::size_t(p * double(s.size())))]; };
+  const auto ms = [](double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g ms", 1e3 * x);
+    return std::string(b);
+  };
+  return "mean " + ms(sum / double(s.size())) + ", median " + ms(q(0.5)) + ", p90 " + ms(q(0.9)) + ", p99 " +
+         ms(q(0.99)) + ", max " + ms(s.back());
 }
 
 std::string join_keys(const std::vector<std::size_t>& held, const std::vector<Cell>& cells) {
@@ -264,7 +294,8 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   // This rank's own threads take cells from the same queue; the main thread (the one that
   // initialized MPI) does all the messaging.
   std::exception_ptr error;
-  std::mutex error_mutex;
+  std::mutex error_mutex;          // also guards cell_seconds and peers_[0].ran
+  std::vector<double> cell_seconds;  // CPU time of every cell of this run
   const auto fail = [&](std::exception_ptr x) {
     std::lock_guard<std::mutex> lock(error_mutex);
     if (!error) error = x;
@@ -278,9 +309,13 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
       while (const auto i = next()) {
         try {
           const MatvecThreadsScope scope(products);
-          done(*i, run_cell(e, cells[*i]));
+          const double t0 = thread_cpu_seconds();
+          CellRows rows = run_cell(e, cells[*i]);
+          const double seconds = thread_cpu_seconds() - t0;
+          done(*i, std::move(rows));
           std::lock_guard<std::mutex> lock(error_mutex);
           ++peers_[0].ran;
+          cell_seconds.push_back(seconds);
         } catch (...) {
           fail(std::current_exception());
           return;
@@ -306,10 +341,14 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   const auto handle = [&](int source, int tag, const std::string& text) {
     Peer& p = peers_[std::size_t(source)];
     if (tag == tag_result) {
-      auto [index, rows] = decode_rows(text);
-      take_back(source, index);
+      CellResult c = decode_rows(text);
+      take_back(source, c.index);
+      {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        cell_seconds.push_back(c.seconds);
+      }
       const double t0 = thread_cpu_seconds();
-      done(index, std::move(rows));
+      done(c.index, std::move(c.rows));
       journal_seconds += thread_cpu_seconds() - t0;
       ++remote_results;
       ++p.ran;
@@ -442,7 +481,7 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
                 "polling (%.1f%% of %.1f s)",
                 1e6 * (busy_seconds - journal_seconds) / handed, 1e6 * journal_seconds / handed, 1e6 * cpu / handed,
                 wall > 0 ? 100 * cpu / wall : 0.0, wall);
-  line << buf;
+  line << buf << "; cell CPU time " << describe_seconds(cell_seconds);
   std::cerr << line.str() << std::endl;
   if (error) std::rethrow_exception(error);
 }
@@ -518,7 +557,9 @@ int MpiJob::serve() {
         std::pair<Tag, std::string> message;
         try {
           const MatvecThreadsScope scope(products);
-          message = {tag_result, encode_rows(cell.index, run_cell(*e, cell))};
+          const double t0 = thread_cpu_seconds();
+          CellRows rows = run_cell(*e, cell);
+          message = {tag_result, encode_rows(cell.index, thread_cpu_seconds() - t0, rows)};
         } catch (const InputError& x) {
           message = {tag_failure, std::to_string(cell.index) + "\tinput\t" + x.what()};
         } catch (const NumericalError& x) {
