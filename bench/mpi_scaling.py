@@ -3,7 +3,9 @@
 and rank 0's scheduling cost per cell (docs/scaling.md).
 
 Each round runs, back to back for every config: one process without mpirun (`single`),
-`mpirun -np 1` (`np1`, with --np1) and `mpirun -np 2` (`np2`). Printed per run: cells, wall
+`mpirun -np 1` (`np1`, with --np1), `mpirun -np 2` (`np2`), and with --threads2 one process
+with two threads (`threads2`: as many threads as np2, so the ratio np2/threads2 is the cost of
+MPI alone, whatever share of a shared machine the runs get). Printed per run: cells, wall
 seconds, cells per second, the CPU seconds of all ranks (user + system, from the kernel's
 accounting of the children), the load average at the start (the machine may be shared), and
 rank 0's MPI summary line. Every MPI CSV is compared with the single process's.
@@ -18,6 +20,7 @@ ap.add_argument("wnflow")
 ap.add_argument("configs", nargs="+")
 ap.add_argument("--rounds", type=int, default=1)
 ap.add_argument("--np1", action="store_true")
+ap.add_argument("--threads2", action="store_true", help="also one process with --threads 2 (as many threads as np2)")
 a = ap.parse_args()
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_btl="self,vader",
            OMPI_MCA_btl_vader_single_copy_mechanism="none")
@@ -27,11 +30,12 @@ print(f"{'config':22} {'run':6} {'cells':>6} {'wall s':>8} {'cells/s':>8} {'CPU 
 for rnd in range(a.rounds):
     for cfg in a.configs:
         name = os.path.basename(cfg)[:-5]
-        modes = ["single"] + (["np1"] if a.np1 else []) + ["np2"]
+        modes = ["single"] + (["np1"] if a.np1 else []) + ["np2"] + (["threads2"] if a.threads2 else [])
         for mode in modes:
             out = f"{tmp}/{name}-{mode}-{rnd}"
-            cmd = [wnflow, "sweep", "--config", cfg, "--out", out, "--threads", "1", "--no-figures"]
-            if mode != "single":
+            cmd = [wnflow, "sweep", "--config", cfg, "--out", out, "--threads", "2" if mode == "threads2" else "1",
+                   "--no-figures"]
+            if mode.startswith("np"):
                 cmd = ["mpirun", "--oversubscribe", "-np", mode[-1]] + cmd
             load = os.getloadavg()[0]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)

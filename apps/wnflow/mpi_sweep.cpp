@@ -361,7 +361,13 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
       else fail(std::make_exception_ptr(std::runtime_error(where + message)));
     } else if (tag == tag_bye) {
       stopping = true;
-    } else if (tag != tag_running) {
+    } else if (tag == tag_running) {  // after a halt: the cells it holds are those it runs
+      std::vector<std::size_t> running;
+      std::istringstream in(text);
+      for (std::size_t i; in >> i;)
+        if (std::find(p.held.begin(), p.held.end(), i) != p.held.end()) running.push_back(i);
+      p.held = running;
+    } else {
       throw std::runtime_error("unexpected message " + std::to_string(tag) + " from MPI rank " + std::to_string(source));
     }
   };
@@ -386,7 +392,8 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
           const auto i = next();
           if (!i) break;
           if (!send(int(r), tag_cell, std::to_string(*i) + ' ' + cells[*i].key)) {
-            p.lost = true;  // the cell stays pending: a rerun runs it
+            p.lost = true;     // this cell stays pending, and the job stops: a rerun runs them
+            stopping = true;   // (Open MPI's default is to end the job anyway)
             break;
           }
           p.held.push_back(*i);
@@ -424,16 +431,9 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
         idle.wait();
         continue;
       }
-      answered[std::size_t(source)] = true;
       try {
-        if (tag == tag_running) {  // the cells it holds are now those it runs
-          std::vector<std::size_t> running;
-          std::istringstream in(text);
-          for (std::size_t i; in >> i;) running.push_back(i);
-          peers_[std::size_t(source)].held = running;
-        } else {
-          handle(source, tag, text);
-        }
+        if (tag == tag_running) answered[std::size_t(source)] = true;
+        handle(source, tag, text);
       } catch (...) {
         fail(std::current_exception());
       }
