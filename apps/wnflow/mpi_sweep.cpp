@@ -417,14 +417,14 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
     halt = true;  // this rank's threads take no more cells
     // Which ranks holding cells are alive: each is asked to drop the cells it has not begun
     // and to say which it runs. Open MPI kills the job 1 s after a rank dies, so the answer is
-    // awaited 0.5 s, and the ranks that gave none are named at once with their cells.
+    // awaited 0.3 s, and the ranks that gave none are named at once with their cells.
     std::vector<bool> answered(peers_.size(), true);
     for (std::size_t r = 1; r < peers_.size(); ++r) {
       if (peers_[r].held.empty() || peers_[r].lost) continue;
       answered[r] = false;
       if (!send(int(r), tag_halt, "")) peers_[r].lost = true;
     }
-    const auto deadline = Clock::now() + std::chrono::milliseconds(500);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(300);
     while (Clock::now() < deadline &&
            std::any_of(answered.begin(), answered.end(), [](bool a) { return !a; })) {
       if (!poll(MPI_ANY_SOURCE, source, tag, text)) {

@@ -14,7 +14,7 @@
 //
 // Failures: Open MPI aborts the whole job when a rank dies (SIGTERM to the others, SIGKILL
 // one second later). Rank 0 takes that SIGTERM as a stop: it hands out no more cells, asks
-// every rank holding cells whether it is alive (0.5 s), and prints one line per such rank,
+// every rank holding cells whether it is alive (0.3 s), and prints one line per such rank,
 // naming it (rank, host, pid) with the cells it held; a rerun of the same command computes
 // exactly the cells that are not in the journal.
 #include <memory>
