@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libeigen3-dev libboost-dev libboost-test-dev
           libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev libcli11-dev
           nlohmann-json3-dev coinor-libclp-dev libgnuplot-iostream-dev gnuplot-nox
-          python3-numpy python3-scipy python3-dev pybind11-dev python3-pytest "$@")
+          python3-numpy python3-scipy python3-dev pybind11-dev python3-pytest libopenmpi-dev openmpi-bin "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

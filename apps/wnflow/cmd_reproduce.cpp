@@ -17,6 +17,7 @@
 
 #include "builtin_experiments.hpp"
 #include "commands.hpp"
+#include "mpi_sweep.hpp"
 #include "version.hpp"
 #include "common.hpp"
 #include "sweep_support.hpp"
@@ -113,6 +114,8 @@ Action add_reproduce(CLI::App& cmd) {
       "Writes <out>/<experiment>.csv, <out>/figures/*.{png,svg,csv,gp}, <out>/verify.csv, <out>/report.md and\n"
       "<out>/report.html. Interrupted runs resume: rerun the same command.");
   return [a]() -> int {
+    MpiJob job(a->threads);
+    if (job.rank() > 0) return job.serve();  // rank 0 verifies, sweeps and reports
     const auto start = std::chrono::steady_clock::now();
     std::vector<Experiment> experiments = load_experiments(*a);
     if (!a->only.empty()) {
@@ -124,6 +127,7 @@ Action add_reproduce(CLI::App& cmd) {
     }
     SweepRun run;
     run.threads = a->threads;
+    run.runner = job.runner();
     run.out_dir = prepare_output_dir(a->out, "--out");
     prepare_output_dir(run.out_dir + "/figures", "--out");
     const int threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));
@@ -135,6 +139,7 @@ Action add_reproduce(CLI::App& cmd) {
                          {"threads", std::to_string(threads)},
                          {"experiments", std::to_string(experiments.size())},
                          {"config", a->config.empty() ? "built-in (experiments/*.json)" : a->config}};
+    if (job.size() > 1) report.parameters.push_back({"MPI ranks", std::to_string(job.size())});
 
     if (!a->no_verify) {
       VerifyOptions vo;

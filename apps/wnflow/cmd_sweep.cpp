@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "mpi_sweep.hpp"
 #include "sweep_support.hpp"
 
 namespace wnflow::app {
@@ -35,10 +36,14 @@ Action add_sweep(CLI::App& cmd) {
   cmd.footer(
       "Outputs in --out: <name>.csv (rows in grid order), <name>.journal.csv (cells as they finish; a rerun\n"
       "resumes from it), figures/<figure>.{png,svg,csv,gp}. Ctrl-C stops scheduling cells and keeps the\n"
-      "finished ones (exit 130); rerun the same command to resume.");
+      "finished ones (exit 130); rerun the same command to resume. Under mpirun (or srun), rank 0 does\n"
+      "all of this and hands the cells out to every rank, each running --threads cells at a time.");
   return [a]() -> int {
+    MpiJob job(a->threads);
+    if (job.rank() > 0) return job.serve();
     // Every check before the output directory is touched.
     SweepRun run;
+    run.runner = job.runner();
     run.threads = a->threads;
     if (a->max_cells) run.max_cells = *a->max_cells;
     run.figures = !a->no_figures;

@@ -20,6 +20,11 @@ extern "C" void on_signal(int sig) {
 
 const std::atomic<bool>& interrupt_flag() { return g_interrupted; }
 
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
 std::string prepare_output_dir(const std::string& dir, const std::string& option) {
   namespace fs = std::filesystem;
   if (dir.empty()) throw InputError(option + " must not be empty");
@@ -34,12 +39,12 @@ std::string prepare_output_dir(const std::string& dir, const std::string& option
 
 ExperimentOutcome run_experiment(const Experiment& e, const SweepRun& run) {
   ExperimentOutcome out;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_interrupt_handlers();
   SweepOptions so;
   so.threads = run.threads;
   so.max_cells = run.max_cells;
   so.stop = &g_interrupted;
+  so.runner = run.runner;
   if (run.progress) so.progress = stderr_progress(e.name);
   out.sweep = run_sweep(e, run.out_dir, so);
   std::cerr << out.sweep.report() << "\n";

@@ -15,8 +15,10 @@ namespace wnflow::app {
 std::string prepare_output_dir(const std::string& dir, const std::string& option);
 
 // The first SIGINT/SIGTERM sets the flag (running cells finish and are journaled); a second
-// one kills the process as usual. Installed by run_experiment.
+// one kills the process as usual. Installed by run_experiment (and by MPI ranks > 0, which
+// pass the stop on to rank 0).
 const std::atomic<bool>& interrupt_flag();
+void install_interrupt_handlers();
 
 struct SweepRun {
   std::string out_dir;
@@ -24,6 +26,7 @@ struct SweepRun {
   long max_cells = -1;
   bool figures = true;
   bool progress = true;
+  CellRunner* runner = nullptr;  // where the cells run (MpiJob::runner()); null: local threads
 };
 
 struct ExperimentOutcome {

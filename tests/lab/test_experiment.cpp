@@ -359,3 +359,28 @@ BOOST_AUTO_TEST_CASE(separate_normalization_cells) {
   BOOST_TEST(mentions(error_of(base + R"(, "algorithms": [{"kind": "wn", "ratio": {"rule": "critical", "factor": 0.5}, "normalize": "separate"}]})"),
                       "cannot take the ratio rule critical"));
 }
+
+// The scheduling order of MPI sweeps (expected_cost): more work for larger problems, smaller
+// α and deeper networks, for weight normalization than for GF on the same cell, and less for
+// the LP than for any flow on the same instance.
+BOOST_AUTO_TEST_CASE(expected_cost_orders_cells_by_their_work) {
+  const Experiment e = parse_experiment(R"({
+    "name": "cost", "problem": {"N": [30, 300], "M": 10, "sparsity": 2},
+    "algorithms": [{"kind": "gf"}, {"kind": "wn", "ratio": 0.1}, {"kind": "l1"}],
+    "depth": [2, 3], "alpha": [0.001, 1]})");
+  const auto cells = expand_cells(e);
+  const auto cost = [&](Eigen::Index n, AlgorithmKind k, int depth, double alpha) {
+    for (const Cell& c : cells)
+      if (c.instance.N == n && c.algorithm.kind == k && (k == AlgorithmKind::l1 || (c.depth == depth && c.alpha == alpha)))
+        return expected_cost(e, c);
+    BOOST_FAIL("no such cell");
+    return 0.0;
+  };
+  using K = AlgorithmKind;
+  BOOST_TEST(cost(300, K::gf, 2, 1) > cost(30, K::gf, 2, 1));
+  BOOST_TEST(cost(30, K::gf, 2, 0.001) > cost(30, K::gf, 2, 1));
+  BOOST_TEST(cost(30, K::gf, 3, 0.001) > cost(30, K::gf, 2, 0.001));
+  BOOST_TEST(cost(30, K::wn, 2, 1) > cost(30, K::gf, 2, 1));
+  BOOST_TEST(cost(30, K::l1, 0, 0) < cost(30, K::gf, 2, 1));
+  for (const Cell& c : cells) BOOST_TEST((std::isfinite(expected_cost(e, c)) && expected_cost(e, c) > 0));
+}

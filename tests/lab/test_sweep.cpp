@@ -59,7 +59,62 @@ void check_journal_has_no_duplicates(const std::string& path) {
   }
 }
 
+// A runner other than the local threads: the cells from one thread in reverse grid order,
+// with a hook called while the sweep holds its journal.
+class ReverseRunner : public CellRunner {
+ public:
+  std::function<void()> inside;
+  void run(const Experiment& e, const std::vector<Cell>& cells, const std::vector<std::size_t>& pending,
+           const std::function<void(std::size_t, CellRows)>& done, const std::function<bool()>& stop) override {
+    if (inside) inside();
+    for (auto it = pending.rbegin(); it != pending.rend() && !stop(); ++it) done(*it, run_cell(e, cells[*it]));
+  }
+};
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_runner_that_reports_cells_in_another_order_gives_the_same_csv) {
+  const std::string ref = fresh_dir("ref3"), dir = fresh_dir("runner");
+  const std::string expected = slurp(sweep(ref, 1).csv_path);
+  ReverseRunner reverse;
+  SweepOptions o;
+  o.runner = &reverse;
+  o.max_cells = 5;
+  const Experiment e = parse_experiment(kConfig, "tiny");
+  const SweepSummary first = run_sweep(e, dir, o);
+  BOOST_TEST(!first.complete);
+  BOOST_TEST(first.ran == 5u);
+  o.max_cells = -1;
+  const SweepSummary last = run_sweep(e, dir, o);
+  BOOST_TEST(last.complete);
+  BOOST_TEST(last.resumed == 5u);
+  BOOST_TEST(slurp(last.csv_path) == expected);
+  check_journal_has_no_duplicates(last.journal_path);
+  fs::remove_all(ref);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_journal_has_one_writer_at_a_time) {
+  const std::string dir = fresh_dir("lock");
+  const Experiment e = parse_experiment(kConfig, "tiny");
+  ReverseRunner runner;
+  bool refused = false;
+  runner.inside = [&] {  // a second sweep into the same directory while the first runs
+    try {
+      run_sweep(e, dir);
+    } catch (const InputError& x) {
+      refused = std::string(x.what()).find("another wnflow sweep") != std::string::npos;
+    }
+  };
+  SweepOptions o;
+  o.runner = &runner;
+  BOOST_TEST(run_sweep(e, dir, o).complete);
+  BOOST_TEST(refused);
+  const SweepSummary again = run_sweep(e, dir);  // the lock ends with the sweep
+  BOOST_TEST(again.ran == 0u);
+  BOOST_TEST(again.complete);
+  fs::remove_all(dir);
+}
 
 BOOST_AUTO_TEST_CASE(same_config_gives_the_same_csv_for_any_thread_count) {
   const std::string a = fresh_dir("t1"), b = fresh_dir("t2");

@@ -630,6 +630,22 @@ std::vector<Cell> expand_cells(const Experiment& e) {
   return cells;
 }
 
+double expected_cost(const Experiment& e, const Cell& cell) {
+  const double n = double(cell.instance.N), m = double(cell.instance.M), nm = n * m;
+  const AlgorithmKind k = cell.algorithm.kind;
+  if (k == AlgorithmKind::l1) return nm * std::min(n, m);
+  const double decades_below = std::max(0.0, -std::log10(cell.alpha));
+  const double decades_above = std::max(0.0, std::log10(cell.alpha));
+  if (is_discrete(k)) {
+    const double searches = cell.algorithm.step ? 1.0
+                            : double(e.discrete.step_grid.empty() ? default_step_grid().size() : e.discrete.step_grid.size());
+    return nm * double(e.discrete.max_iterations) * searches * (1 + decades_below) / 10;
+  }
+  const double rhs = 400 * (1 + 0.3 * double(cell.depth - 1) * decades_below + 0.2 * decades_above) *
+                     (k == AlgorithmKind::gf ? 1.0 : 1.5);
+  return nm * rhs;
+}
+
 std::vector<std::string> result_columns() {
   return {"cell", "cell_rows", "experiment", "N", "M", "s", "sign", "trial", "seed", "algorithm", "kind",
           "ratio", "schedule", "normalize", "depth", "alpha", "alpha_setting", "status", "stop_reason", "t", "loss", "steps",

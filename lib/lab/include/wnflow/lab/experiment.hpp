@@ -133,6 +133,15 @@ struct Cell {
 // M is the rule's value at each (N, s); α rules are resolved at each N.
 std::vector<Cell> expand_cells(const Experiment& experiment);
 
+// A rough expected cost of a cell in multiply-adds, for ordering work only (the MPI scheduler
+// hands out the most expensive cells first, so that no long cell starts last). One product
+// with A costs N·M; a flow takes of order 10³ right-hand sides, more at small α and larger
+// depth (the escape from a small initialization), 1.5× for weight normalization; the LP is a
+// simplex of about N·M·min(N, M); a discrete method runs up to its iteration cap, once per
+// step of the step search. Measured against the right-hand-side counts of E1 in
+// docs/scaling.md.
+double expected_cost(const Experiment& experiment, const Cell& cell);
+
 // The columns of every result row (docs/experiments.md explains each).
 std::vector<std::string> result_columns();
 

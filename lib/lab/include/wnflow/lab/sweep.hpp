@@ -5,13 +5,19 @@
 // Files in the output directory, for an experiment named E:
 //   E.journal.csv   every finished cell's rows, in completion order, appended with one
 //                   write per cell (a crash can cut at most the last cell, which the
-//                   cell_rows column exposes and a rerun drops and recomputes);
+//                   cell_rows column exposes and a rerun drops and recomputes); flushed to
+//                   disk at most once a second (a killed process loses no written cell; a
+//                   crashed machine at most the last second's);
 //   E.journal.json  the effective config the journal belongs to (a rerun with another
 //                   config is refused rather than mixing results);
 //   E.csv           the final table, rows in grid order, written atomically once every
 //                   cell is done. The same config gives a byte-identical E.csv for any
 //                   number of threads and any interruption history.
 // A rerun skips the cells already in the journal, so an interrupted sweep resumes.
+//
+// Where the pending cells run is a CellRunner: this process's threads by default, the ranks of
+// an MPI job under `mpirun` (apps/wnflow/mpi_sweep.cpp). Every runner hands its results to
+// the same journal and final table here, so resume and the final CSV do not depend on it.
 #include <atomic>
 #include <functional>
 #include <string>
@@ -29,6 +35,23 @@ struct SweepProgress {
   double eta_seconds = NAN;         // remaining, at the current rate
 };
 
+using CellRows = std::vector<std::vector<std::string>>;
+
+// Runs cells somewhere and reports each as it finishes.
+class CellRunner {
+ public:
+  virtual ~CellRunner() = default;
+  // Runs the cells cells[pending[k]] (in any order) and calls done(index, rows) once for each
+  // finished cell, from any thread; run_sweep serializes those calls and journals the cell in
+  // each. Hands out no more cells once stop() is true, and returns when every cell it handed
+  // out has been reported or is known lost. An exception from run_cell or from done ends the
+  // run and propagates.
+  virtual void run(const Experiment& experiment, const std::vector<Cell>& cells,
+                   const std::vector<std::size_t>& pending,
+                   const std::function<void(std::size_t, CellRows)>& done,
+                   const std::function<bool()>& stop) = 0;
+};
+
 struct SweepOptions {
   int threads = 0;                  // 0: every hardware thread
   // Stop scheduling cells once this is set (a signal handler's flag); cells already running
@@ -36,6 +59,7 @@ struct SweepOptions {
   const std::atomic<bool>* stop = nullptr;
   long max_cells = -1;              // run at most this many cells in this call (tests, batches)
   std::function<void(const SweepProgress&)> progress;  // after every cell, serialized
+  CellRunner* runner = nullptr;     // null: `threads` threads of this process
 };
 
 struct SweepSummary {
