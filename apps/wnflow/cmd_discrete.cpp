@@ -26,6 +26,7 @@ nlohmann::json result_json(const DiscreteSummary& s, const DiscreteOptions& o, c
   j["step"] = number(s.step);
   if (s.rule == StepRule::curvature) {
     j["step_fraction"] = o.step_fraction;
+    j["curvature"] = to_string(o.curvature);
     j["lambda_initial"] = number(s.lambda_initial);
     j["lambda_final"] = number(s.lambda_final);
     j["curvature_refreshes"] = s.curvature_refreshes;
@@ -82,6 +83,9 @@ Action add_discrete(CLI::App& cmd) {
   cmd.add_option("--step-fraction", o.step_fraction, "curvature: c in (0, 1] of h = c 2/lambda_max")
       ->transform(positive_number())
       ->capture_default_str();
+  add_choice(cmd, "--curvature", o.curvature,
+             named({CurvatureScale::magnitude, CurvatureScale::largest}),
+             "curvature: divide by the spectral radius max |lambda| (magnitude) or the largest eigenvalue (largest)");
   cmd.add_option("--max-iterations", o.max_iterations, "updates per run (per tried step for grid)")
       ->transform(integer_between(1, max_count))
       ->capture_default_str();
@@ -96,6 +100,8 @@ Action add_discrete(CLI::App& cmd) {
     o.eta_s = a->eta_s;
     if (cmd.count("--step-fraction") > 0 && o.rule() != StepRule::curvature)
       throw InputError("--step-fraction applies to --step-rule curvature only");
+    if (cmd.count("--curvature") > 0 && o.rule() != StepRule::curvature)
+      throw InputError("--curvature applies to --step-rule curvature only");
     Sign sign;
     const Problem problem = a->problem.load(sign);
     o.sign = sign;

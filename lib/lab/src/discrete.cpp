@@ -53,6 +53,8 @@ StepRule parse_step_rule(const std::string& text) {
   throw InputError("unknown step rule '" + text + "' (expected fixed, grid or curvature)");
 }
 
+std::string to_string(CurvatureScale c) { return c == CurvatureScale::magnitude ? "magnitude" : "largest"; }
+
 std::vector<double> default_step_grid() {
   std::vector<double> grid;
   for (int k = 4; k >= -28; --k) grid.push_back(std::pow(10.0, k / 4.0));
@@ -116,7 +118,7 @@ DiscreteIteration::DiscreteIteration(const DiagonalNetwork& net, const DiscreteO
   z_.resize(m);
   kz_.resize(m);
   for (Eigen::Index i = 0; i < m; ++i) z_[i] = 1.0 + double(i) / double(m);  // generic, deterministic
-  for (Vector* v : {&du_, &hu_, &hw_, &tv_, &btx_}) v->resize(n);
+  for (Vector* v : {&du_, &hu_, &hw_, &tv_, &btx_, &wl1_, &wl2_}) v->resize(n);
   bx_.resize(N);
   atx_.resize(N);
   ax_.resize(M);
@@ -143,13 +145,24 @@ DiscreteIteration::DiscreteIteration(const DiagonalNetwork& net, const DiscreteO
 
 double DiscreteIteration::evaluate() {
   const int L = net_->depth();
-  // pow with an integral exponent is exact in sign, so negative weights are handled as written.
-  p_ = w_.array().pow(double(L));
+  // w^{L-2} by products for L <= 4 (a vectorized pow costs about 20x as much), then w^{L-1}
+  // and w^L; products and pow with an integral exponent are exact in sign, so negative
+  // weights are handled as written. The powers are kept for the Hessian-vector product.
+  if (L == 2)
+    wl2_.setOnes();
+  else if (L == 3)
+    wl2_ = w_;
+  else if (L == 4)
+    wl2_ = w_.cwiseProduct(w_);
+  else
+    wl2_ = w_.array().pow(double(L - 2));
+  wl1_ = wl2_.cwiseProduct(w_);
+  p_ = wl1_.cwiseProduct(w_);
   net_->combine(p_, x_);
   net_->residual(x_, e_);
   net_->gradient(e_, g_);
   net_->lift(g_, G_);
-  grad_w_ = double(L) * (w_.array().pow(double(L - 1)) * G_.array()).matrix();
+  grad_w_ = double(L) * wl1_.cwiseProduct(G_);
   return 0.5 * e_.squaredNorm();
 }
 
@@ -193,14 +206,12 @@ void DiscreteIteration::step() {
 void DiscreteIteration::hessian_w(const Vector& u, Vector& out) {
   // ∇²ℓ(w) u = L(L−1) w^{L−2} ⊙ G ⊙ u + J_wᵀ J_w u with J_w = A B diag(L w^{L−1}) (theory §1.4).
   const double L = double(net_->depth());
-  du_ = L * (w_.array().pow(L - 1.0) * u.array()).matrix();
+  du_ = L * wl1_.cwiseProduct(u);
   net_->combine(du_, bx_);
   matvec(net_->problem().A, bx_, ax_);
   matvec_transpose(net_->problem().A, ax_, atx_);
   net_->lift(atx_, btx_);
-  out = (L * (L - 1.0) * w_.array().pow(L - 2.0) * G_.array() * u.array() +
-         L * w_.array().pow(L - 1.0) * btx_.array())
-            .matrix();
+  out = (L * (L - 1.0) * wl2_.array() * G_.array() * u.array() + L * wl1_.array() * btx_.array()).matrix();
 }
 
 void DiscreteIteration::project(Vector& z) const {
@@ -249,7 +260,7 @@ void DiscreteIteration::curvature_product(const Vector& z, Vector& out) {
   }
 }
 
-double DiscreteIteration::power(double shift, int max_products, double tol) {
+double DiscreteIteration::power(double shift, int max_products, double tol, bool norm) {
   project(z_);
   double nz = z_.norm();
   if (!(nz > 0.0) || !std::isfinite(nz)) {
@@ -267,14 +278,17 @@ double DiscreteIteration::power(double shift, int max_products, double tol) {
     kz_ += shift * z_;
     project(kz_);  // against rounding drift off the tangent space
     const double nk = kz_.norm();
-    if (!(nk > 0.0)) return m;
+    const double estimate = norm ? nk : m;
+    if (!(nk > 0.0)) return estimate;
     z_ = kz_ / nk;
-    const bool settled = k > 0 && std::abs(m - mu) <= tol * std::abs(m);
-    mu = m;
+    const bool settled = k > 0 && std::abs(estimate - mu) <= tol * std::abs(estimate);
+    mu = estimate;
     if (settled) break;
   }
   return mu;
 }
+
+double DiscreteIteration::spectral_radius(int max_products, double tol) { return power(0.0, max_products, tol, true); }
 
 double DiscreteIteration::lambda_max(int max_products, double tol) {
   double m = power(shift_, max_products, tol);
@@ -327,10 +341,13 @@ DiscreteSummary run_fixed(const DiagonalNetwork& net, const DiscreteOptions& o, 
       out.stop = DiscreteStop::max_iterations;
       break;
     }
+    if (k == o.max_iterations / 2) out.half_loss = loss;
     if (curvature) {
       const bool rose = loss > previous_loss;
       if (k == next_refresh || rose) {
-        const double fresh = it.lambda_max(curvature_products, curvature_tol);
+        const double fresh = o.curvature == CurvatureScale::magnitude
+                                 ? it.spectral_radius(curvature_products, curvature_tol)
+                                 : it.lambda_max(curvature_products, curvature_tol);
         const bool settled = std::isfinite(lambda) && std::abs(fresh - lambda) <= curvature_settled * std::abs(fresh);
         interval = settled && !rose ? std::min(2 * interval, curvature_max_interval) : 1;
         lambda = fresh;
@@ -393,8 +410,8 @@ DiscreteSummary run_discrete(const Problem& problem, const DiscreteOptions& o) {
     std::vector<double> tried;
     // Largest first: the first step that reaches loss_tol is the answer. Any other outcome
     // (diverged, or out of iterations, e.g. a bounded oscillation) moves on to a smaller step,
-    // except that after max_stalled_tries tries in a row that ran out of iterations without
-    // diverging the search stops: a smaller step then only needs more iterations.
+    // except that after max_stalled_tries tries in a row that ran out of iterations while still
+    // making progress the search stops: a smaller step then only needs more iterations.
     int stalled = 0;
     long spent = 0;
     for (double h : grid) {
@@ -402,7 +419,10 @@ DiscreteSummary run_discrete(const Problem& problem, const DiscreteOptions& o) {
       spent += out.grad_evals;
       tried.push_back(h);
       if (out.converged) break;
-      stalled = out.stop == DiscreteStop::max_iterations ? stalled + 1 : 0;
+      // Only a try that was still making progress counts as stalled (its loss at least halved
+      // over the second half of its iterations): a smaller step then only needs more. A try
+      // that ran out while oscillating or stuck says nothing about smaller steps.
+      stalled = out.stop == DiscreteStop::max_iterations && out.loss <= 0.5 * out.half_loss ? stalled + 1 : 0;
       if (o.max_stalled_tries > 0 && stalled >= o.max_stalled_tries) break;
     }
     out.tried_steps = tried;
@@ -425,7 +445,7 @@ std::string DiscreteSummary::report() const {
       o << "step search FAILED: none of the " << tried_steps.size()
         << " steps tried converged; the last, h = " << step << ", is shown\n";
   } else if (rule == StepRule::curvature) {
-    o << "curvature rule: lambda_max " << lambda_initial << " at w(0), " << lambda_final << " at the last of "
+    o << "curvature rule h = c 2/scale: scale " << lambda_initial << " at w(0), " << lambda_final << " at the last of "
       << curvature_refreshes << " refreshes; steps " << step_min << " .. " << step_max << "\n";
   } else {
     o << "fixed step h = " << step << "\n";

@@ -26,6 +26,10 @@ enum class StepRule { fixed, grid, curvature };
 std::string to_string(StepRule r);
 StepRule parse_step_rule(const std::string& text);  // "fixed" | "grid" | "curvature"
 
+// What the curvature rule divides by: the spectral radius max |lambda| or the largest eigenvalue.
+enum class CurvatureScale { magnitude, largest };
+std::string to_string(CurvatureScale c);  // "magnitude" | "largest"
+
 struct DiscreteOptions {
   DiscreteMethod method = DiscreteMethod::gd;
   Sign sign = Sign::positive;
@@ -35,14 +39,18 @@ struct DiscreteOptions {
   StepRule step_rule = StepRule::grid;  // used when step = 0 (fixed needs step > 0)
   std::vector<double> step_grid;    // search: largest converging step (empty: default_step_grid())
   double step_fraction = 0.5;       // curvature: c in (0, 1]; 0.5 is the classical h = 1/lambda_max
+  // curvature: the scale the step divides: the spectral radius max |lambda| (magnitude, the
+  // default), or the largest eigenvalue (largest). Equal where the Hessian is positive
+  // semidefinite, e.g. near a minimizer; docs/theory.md §1.4 says why magnitude is the default.
+  CurvatureScale curvature = CurvatureScale::magnitude;
   double eta_r = 1, eta_s = 1;      // polar WN-GD rates; or:
   std::optional<double> ratio;      // q = eta_s r0^2 / eta_r (sets eta_s; classic: |v(0)| = r0/sqrt(q))
   std::optional<double> v0_norm;    // classic: |v(0)| (default |w(0)|)
   long max_iterations = 200000;
   double loss_tol = 1e-20;
   double divergence_factor = 1e6;   // loss > this x initial loss, or non-finite: diverged
-  // Search: stop after this many consecutive steps that ran out of iterations without
-  // diverging (0: try the whole grid).
+  // Search: stop after this many consecutive steps that ran out of iterations while still making
+  // progress, i.e. the loss at least halved over the second half of the run (0: try the whole grid).
   int max_stalled_tries = 2;
 
   // InputError naming the option.
@@ -71,12 +79,13 @@ struct DiscreteSummary {
   // product with A and one with A^T, as a gradient does); search_grad_evals adds every
   // try of a grid search (equal to grad_evals otherwise).
   long grad_evals = 0, hvp_evals = 0, search_grad_evals = 0;
-  // Curvature rule: lambda_max at w(0) and at the last refresh, the number of refreshes, and the
-  // smallest and largest step taken.
+  // Curvature rule: the scale (spectral radius, or lambda_max with CurvatureScale::largest) at
+  // w(0) and at the last refresh, the number of refreshes, and the smallest and largest step.
   double lambda_initial = NAN, lambda_final = NAN;
   long curvature_refreshes = 0;
   double step_min = NAN, step_max = NAN;
   double initial_loss = 0, loss = 0;
+  double half_loss = NAN;      // the loss after max_iterations/2 updates (NaN if stopped before)
   Vector x, w;
   double alpha_eff = NAN;      // WN: closed form (alpha_eff.hpp) at r = |w| and the rates; NaN for GD
   double eta_r = NAN, eta_s = NAN;  // WN: the rates used (classic: 1 and 1/|v(0)|^2)
@@ -122,6 +131,9 @@ class DiscreteIteration {
   // When the dominant eigenvalue is negative it shifts by its magnitude and iterates again for
   // the largest (algebraic) one; when K has no positive eigenvalue the magnitude is returned.
   double lambda_max(int max_products = 50, double tol = 1e-3);
+  // max |lambda| of K by power iteration on the norm ratio |K z| / |z| (which rises to it),
+  // warm-started likewise; no shift needed.
+  double spectral_radius(int max_products = 50, double tol = 1e-3);
   long curvature_products() const { return products_; }
 
   const Vector& w() const { return w_; }
@@ -140,13 +152,15 @@ class DiscreteIteration {
   void update_w();  // w from (radius, direction)
   void hessian_w(const Vector& u, Vector& out);  // out = Hessian of the loss in w times u
   void project(Vector& z) const;                 // polar: z's tangent part onto s^perp
-  // Power iteration on K + shift I from z_; returns the Rayleigh quotient of K.
-  double power(double shift, int max_products, double tol);
+  // Power iteration on K + shift I from z_; returns the Rayleigh quotient of K, or with
+  // norm = true the norm ratio |(K + shift I) z| of the unit z (then shift must be 0).
+  double power(double shift, int max_products, double tol, bool norm = false);
   const DiagonalNetwork* net_;
   DiscreteMethod method_;
   double h_, eta_r_ = 1, eta_s_ = 1, r0_ = 0, v0_norm_ = 0;
   double radius_ = 0;     // gamma (classic) or r (polar)
   Vector w_, p_, x_, e_, g_, G_, grad_w_;
+  Vector wl1_, wl2_;      // w^{L-1}, w^{L-2} of the last evaluate()
   Vector dir_, tangent_;  // v or s, and the tangential part of the gradient
   // Curvature: the warm-start eigenvector, K z, and scratch for the Hessian-vector product.
   Vector z_, kz_, du_, hu_, hw_, tv_, bx_, ax_, atx_, btx_;
