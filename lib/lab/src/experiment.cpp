@@ -808,6 +808,7 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
       d.step = a.step.value_or(0.0);
       d.step_rule = a.step_rule;
       d.step_fraction = a.step_fraction.value_or(d.step_fraction);
+      if (d.step_rule == StepRule::curvature) d.step_grid.clear();  // discrete.step_grid is the grid rule's
       d.ratio = a.ratio;
       const DiscreteSummary s = run_discrete(problem, d);
       row.set("status", s.converged ? "ok" : to_string(s.stop))
