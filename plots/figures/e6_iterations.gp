@@ -1,4 +1,4 @@
-# e6_iterations: Iterations to loss 1e-12 at the largest stable step
+# e6_iterations: Iterations to loss 1e-12 (converged cells)
 # Drawn by wnflow from e6_iterations.csv (the data exactly as plotted).
 # Restyle: edit this file, then run `gnuplot e6_iterations.gp` in this directory;
 # it rewrites e6_iterations.png and e6_iterations.svg.
@@ -30,19 +30,34 @@ set format y '1e%L'
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 do for [pass = 1:2] {
   if (pass == 1) {
-    set terminal pngcairo noenhanced size 1120,460 font 'sans-serif,10'
+    set terminal pngcairo noenhanced size 1120,880 font 'sans-serif,10'
     set output png_out
   } else {
-    set terminal svg noenhanced size 1120,460 dynamic font 'sans-serif,10' background rgb 'white'
+    set terminal svg noenhanced size 1120,880 dynamic font 'sans-serif,10' background rgb 'white'
     set output svg_out
   }
-  set multiplot layout 1,2 title 'Iterations to loss 1e-12 at the largest stable step'
-  set title 'depth=2'
-  plot data every ::0::6 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GD', \
-       data every ::7::13 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN-GD q=0.05'
-  set title 'depth=3'
-  plot data every ::14::20 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GD', \
-       data every ::21::27 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN-GD q=0.05'
+  set multiplot layout 2,2 title 'Iterations to loss 1e-12 (converged cells)'
+  set title 'L=2'
+  plot data every ::0::6 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GD curvature', \
+       data every ::7::13 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GD grid', \
+       data every ::14::18 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
+       data every ::19::25 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
+       data every ::26::32 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
+       data every ::33::39 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid'
+  set title 'L=3'
+  plot data every ::40::44 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GD curvature', \
+       data every ::45::49 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GD grid', \
+       data every ::50::53 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
+       data every ::54::59 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
+       data every ::60::63 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
+       data every ::64::66 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid'
+  set title 'L=4'
+  plot data every ::67::71 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GD curvature', \
+       data every ::72::76 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GD grid', \
+       data every ::77::80 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
+       data every ::81::86 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
+       data every ::87::90 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
+       data every ::91::93 using 'alpha':'iterations_median':'iterations_q1':'iterations_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid'
   unset multiplot
   set output
 }

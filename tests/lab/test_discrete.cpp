@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE discrete
 #include <boost/test/unit_test.hpp>
 
+#include <Eigen/Dense>
+
 #include <wnflow/lab/discrete.hpp>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/solve/run.hpp>
@@ -10,6 +12,7 @@
 // Boost.Test prints the values of a failed comparison.
 namespace wnflow {
 std::ostream& operator<<(std::ostream& o, DiscreteStop s) { return o << to_string(s); }
+std::ostream& operator<<(std::ostream& o, StepRule r) { return o << to_string(r); }
 }  // namespace wnflow
 
 using namespace wnflow;
@@ -328,4 +331,188 @@ BOOST_AUTO_TEST_CASE(bad_options_throw_input_error_naming_the_option) {
   BOOST_TEST(throws_naming(o, "v0_norm"));
   BOOST_CHECK_THROW(parse_discrete_method("sgd"), InputError);
   BOOST_TEST(to_string(parse_discrete_method("wn-gd-polar")) == "wn-gd-polar");
+}
+
+namespace {
+
+// The dense Hessian of f at u by second differences of f's values (no gradient code involved).
+template <class F>
+Matrix fd_hessian(F f, const Vector& u, double d = 1e-4) {
+  const Eigen::Index m = u.size();
+  Matrix H(m, m);
+  for (Eigen::Index i = 0; i < m; ++i)
+    for (Eigen::Index j = i; j < m; ++j) {
+      auto at = [&](double si, double sj) {
+        Vector v = u;
+        v[i] += si * d;
+        v[j] += sj * d;
+        return f(v);
+      };
+      H(i, j) = H(j, i) = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * d * d);
+    }
+  return H;
+}
+
+double largest_eigenvalue(const Matrix& H) {
+  return Eigen::SelfAdjointEigenSolver<Matrix>(H, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff();
+}
+
+// An orthonormal basis of s^perp (n x (n-1)), from a QR of [s, I].
+Matrix tangent_basis(const Vector& s) {
+  const Eigen::Index n = s.size();
+  Matrix S(n, n);
+  S.col(0) = s;
+  for (Eigen::Index j = 1; j < n; ++j) S.col(j) = Vector::Unit(n, j - 1) + 1e-3 * Vector::Unit(n, j);
+  const Matrix Q = Eigen::HouseholderQR<Matrix>(S).householderQ();
+  return Q.rightCols(n - 1);
+}
+
+// The dense curvature operator of docs/theory.md §1.4 for the iterate `it`, built independently:
+// GD: the Hessian of ℓ(w); classic: of f(gamma, v) = ℓ(gamma v/|v|); polar: of
+// F(rho, xi) = ℓ((r + rho) normalize(s + Q xi)) at 0 (normalization is a second-order
+// retraction, so this is the Riemannian Hessian on R x S^{n-1} in the basis Q of s^perp),
+// scaled by diag(sqrt(eta_r), sqrt(eta_s) I) on both sides.
+Matrix dense_curvature(const DiagonalNetwork& net, const DiscreteIteration& it, DiscreteMethod m) {
+  auto loss_w = [&](const Vector& w) { return net.loss(net.x_of_w(w)); };
+  const Eigen::Index n = it.w().size();
+  switch (m) {
+    case DiscreteMethod::gd: return fd_hessian(loss_w, it.w());
+    case DiscreteMethod::wn_gd_classic: {
+      Vector u(n + 1);
+      u << it.gamma(), it.v();
+      return fd_hessian([&](const Vector& z) { return loss_w((z[0] / z.tail(n).norm()) * z.tail(n)); }, u);
+    }
+    case DiscreteMethod::wn_gd_polar: {
+      const Matrix Q = tangent_basis(it.s());
+      const double r = it.r();
+      const Vector s = it.s();
+      Matrix H = fd_hessian(
+          [&](const Vector& z) {
+            const Vector d = s + Q * z.tail(n - 1);
+            return loss_w((r + z[0]) * d / d.norm());
+          },
+          Vector::Zero(n));
+      Vector scale = Vector::Constant(n, std::sqrt(it.eta_s()));
+      scale[0] = std::sqrt(it.eta_r());
+      return scale.asDiagonal() * H * scale.asDiagonal();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(power_iteration_lambda_max_matches_a_dense_eigensolve_for_all_methods) {
+  for (Sign sign : {Sign::positive, Sign::signed_}) {
+    const Problem p = instance(sign, 13, 6, 3);
+    for (int L : {2, 3}) {
+      const DiagonalNetwork net(p, sign, L);
+      for (DiscreteMethod m : {DiscreteMethod::gd, DiscreteMethod::wn_gd_classic, DiscreteMethod::wn_gd_polar})
+        for (double alpha : {0.05, 0.7}) {
+          DiscreteOptions o = options(m, sign, L, alpha);
+          if (m == DiscreteMethod::wn_gd_polar) {
+            o.eta_r = 0.7;
+            o.ratio = 0.3;
+          }
+          if (m == DiscreteMethod::wn_gd_classic) o.v0_norm = 1.3;
+          DiscreteIteration it(net, o, 0.05);
+          // A few steps away from the symmetric start, so that the check is generic.
+          for (int k = 0; k < 3; ++k) {
+            it.evaluate();
+            it.step();
+          }
+          it.evaluate();
+          DiscreteIteration fresh = it;  // its own cold start: lambda_max leaves its warm start on the top eigenvector
+          const double power = it.lambda_max(20000, 1e-13);
+          const Matrix K = dense_curvature(net, it, m);
+          const double dense = largest_eigenvalue(K);
+          const double spread = std::max(dense, -Eigen::SelfAdjointEigenSolver<Matrix>(K).eigenvalues().minCoeff());
+          BOOST_TEST_CONTEXT(to_string(sign) << " L=" << L << " " << to_string(m) << " alpha=" << alpha) {
+            BOOST_TEST_MESSAGE("lambda_max: power " << power << ", dense " << dense << " (|lambda| up to " << spread
+                                                    << "), " << it.curvature_products() << " products");
+            BOOST_TEST(std::abs(power - dense) < 1e-5 * spread);
+            // The default scale of the rule: the spectral radius, max |lambda|.
+            BOOST_TEST(std::abs(fresh.spectral_radius(20000, 1e-13) - spread) < 1e-5 * spread);
+          }
+        }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_curvature_rule_converges_where_a_fixed_step_beyond_2_over_lambda_diverges) {
+  const Problem p = instance(Sign::positive);
+  for (DiscreteMethod m : {DiscreteMethod::gd, DiscreteMethod::wn_gd_classic, DiscreteMethod::wn_gd_polar}) {
+    DiscreteOptions o = options(m, Sign::positive, 2, 0.5);
+    if (m == DiscreteMethod::wn_gd_polar) o.ratio = 1.0;
+    o.max_iterations = 20000;
+    o.loss_tol = 1e-12;
+    const DiagonalNetwork net(p, Sign::positive, 2);
+    DiscreteIteration probe(net, o, 1.0);
+    probe.evaluate();
+    DiscreteIteration fresh = probe;
+    const double lambda0 = probe.lambda_max(20000, 1e-12);
+    const double rho0 = fresh.spectral_radius(20000, 1e-12);  // >= lambda0: K is indefinite for WN here
+    DiscreteOptions fixed = o;
+    fixed.step = 2.5 / lambda0;
+    const DiscreteSummary f = run_discrete(p, fixed);
+    DiscreteOptions curv = o;
+    curv.step_rule = StepRule::curvature;
+    const DiscreteSummary c = run_discrete(p, curv);
+    BOOST_TEST_CONTEXT(to_string(m)) {
+      BOOST_TEST_MESSAGE("lambda_max(w0) = " << lambda0 << ", rho(w0) = " << rho0 << "; fixed h = 2.5/lambda: " << to_string(f.stop) << " after "
+                                             << f.iterations << "; curvature: " << c.report());
+      BOOST_TEST(!f.converged);
+      BOOST_TEST_REQUIRE(c.converged);
+      BOOST_TEST(c.rule == StepRule::curvature);
+      BOOST_TEST(rho0 >= lambda0 * (1 - 1e-9));
+      BOOST_TEST(std::abs(c.lambda_initial - rho0) < 1e-2 * rho0);  // the rule's cheap estimate
+      // Every Hessian-vector product is counted in the cost.
+      BOOST_TEST(c.hvp_evals > 0);
+      BOOST_TEST(c.grad_evals == c.iterations + 1 + c.hvp_evals);
+      BOOST_TEST(std::abs(c.step_max * c.lambda_initial - 1.0) < 1.0);  // finite steps of order 1/rho
+      BOOST_TEST(c.step_min > 0.0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(classic_v_growth_identity_holds_under_the_curvature_step) {
+  const Problem p = instance(Sign::positive);
+  const DiagonalNetwork net(p, Sign::positive, 3);
+  DiscreteOptions o = options(DiscreteMethod::wn_gd_classic, Sign::positive, 3, 0.5);
+  DiscreteIteration it(net, o, 1.0);
+  for (int k = 0; k < 20; ++k) {
+    it.evaluate();
+    it.set_step(2.0 * 0.9 / it.lambda_max());  // c = 0.9: large steps, visible growth
+    const Vector v0 = it.v();
+    it.step();
+    const double grown = it.v().squaredNorm() - v0.squaredNorm();
+    const double predicted = (it.v() - v0).squaredNorm();  // h^2 |grad_v|^2
+    BOOST_TEST(grown > 0.0);
+    BOOST_TEST(std::abs(grown - predicted) < 1e-13 * it.v().squaredNorm());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(step_rule_options_are_checked) {
+  const Problem p = instance(Sign::positive);
+  DiscreteOptions o;
+  o.step_rule = StepRule::curvature;
+  o.step = 0.1;
+  BOOST_CHECK_THROW(run_discrete(p, o), InputError);
+  o = {};
+  o.step_rule = StepRule::fixed;
+  BOOST_CHECK_THROW(run_discrete(p, o), InputError);
+  o = {};
+  o.step_rule = StepRule::curvature;
+  o.step_fraction = 1.5;
+  BOOST_CHECK_THROW(run_discrete(p, o), InputError);
+  o.step_fraction = 0.5;
+  o.step_grid = {0.1};
+  BOOST_CHECK_THROW(run_discrete(p, o), InputError);
+  BOOST_CHECK_THROW(parse_step_rule("armijo"), InputError);
+  BOOST_TEST(to_string(parse_step_rule("curvature")) == "curvature");
+  // The default grid: 10^(k/4) from 10 down to 1e-7.
+  const std::vector<double> g = default_step_grid();
+  BOOST_TEST(g.size() == 33u);
+  BOOST_TEST(g.front() == 10.0);
+  BOOST_TEST(std::abs(g.back() / 1e-7 - 1.0) < 1e-12);
 }

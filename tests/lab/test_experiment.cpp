@@ -160,6 +160,46 @@ BOOST_AUTO_TEST_CASE(discrete_cells_report_the_searched_step) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(curvature_cells_count_their_products_and_compare_alpha_eff_with_the_flow) {
+  const Experiment e = parse_experiment(R"({
+    "name": "c", "problem": {"N": 12, "M": 6, "sparsity": 2},
+    "algorithms": [{"kind": "gd", "step_rule": "curvature"},
+                   {"kind": "wn-gd-polar", "ratio": 1, "step_rule": "curvature", "step_fraction": 0.5},
+                   {"kind": "wn-gd-classic", "ratio": 1, "step_rule": "curvature"}],
+    "alpha": [0.5], "discrete": {"max_iterations": 50000, "loss_tol": 1e-12, "step_grid": [0.1, 0.01]},
+    "integrate": {"loss_tol": 1e-14}, "measure": {"l1": false, "flow": true}})",
+                                        "c");
+  BOOST_TEST(e.algorithms[0].label == "GD curvature");
+  for (const auto& c : expand_cells(e)) {
+    Table t(result_columns());
+    t.add_row(run_cell(e, c).front());
+    BOOST_TEST_CONTEXT(c.algorithm.label) {
+      BOOST_TEST(t.text(0, "status") == "ok");
+      BOOST_TEST(t.number(0, "grad_evals") > t.number(0, "iterations") + 1.0);  // products counted
+      BOOST_TEST(t.number(0, "search_grad_evals") == t.number(0, "grad_evals"));
+      BOOST_TEST(t.number(0, "lambda_max") > 0.0);
+      if (c.algorithm.kind == AlgorithmKind::gd) {
+        BOOST_TEST(std::isnan(t.number(0, "alpha_eff_flow")));
+      } else {
+        // The flow at the same rates, integrated by run_flow, against the discrete closed form.
+        BOOST_TEST(t.number(0, "alpha_eff_flow") > 0.0);
+        BOOST_TEST(t.number(0, "alpha_eff_gap") < 0.05);
+        BOOST_TEST(std::abs(t.number(0, "alpha_eff") / t.number(0, "alpha_eff_flow") - 1.0) ==
+                   t.number(0, "alpha_eff_gap"), boost::test_tools::tolerance(1e-6));
+      }
+      if (c.algorithm.kind == AlgorithmKind::wn_gd_classic) BOOST_TEST(t.number(0, "v_norm_growth") >= 1.0);
+    }
+  }
+  const std::string base = R"({"name": "c", "problem": {"N": 12, "M": 6, "sparsity": 2}, "alpha": [0.5], "algorithms": [)";
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gf", "step_rule": "curvature"}]})"), "step_rule"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd", "step_rule": "armijo"}]})"), "step_rule"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd", "step_rule": "fixed"}]})"), "step_rule"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd", "step": 0.1, "step_rule": "curvature"}]})"), "step_rule"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd", "step_fraction": 0.5}]})"), "step_fraction"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd", "step_rule": "curvature", "step_fraction": 1.5}]})"), "step_fraction"));
+  BOOST_TEST(mentions(error_of(base + R"({"kind": "gd"}], "measure": {"flow": 1}})"), "flow"));
+}
+
 // ---- rules of N and of the instance (docs/experiments.md, "Config keys"; E8) ----------------
 
 BOOST_AUTO_TEST_CASE(m_rule_and_alpha_rule_expand_per_n) {

@@ -245,13 +245,14 @@ std::string default_label(const AlgorithmSpec& a) {
   std::string q = a.ratio ? " q=" + compact(*a.ratio) : a.ratio_rule ? " q=" + a.ratio_rule->text() : "";
   std::string cr = a.schedule == Schedule::constant_ratio ? " const-ratio" : "";
   if (a.normalize == Normalize::separate) cr += " separate";
+  std::string rule = a.step_rule == StepRule::curvature ? " curvature" : "";
   switch (a.kind) {
     case AlgorithmKind::gf: return a.eta == 1 ? "GF" : "GF eta=" + compact(a.eta);
     case AlgorithmKind::wn: return "WN" + q + cr;
     case AlgorithmKind::wn_classic: return "classic WN" + q + cr;
-    case AlgorithmKind::gd: return "GD";
-    case AlgorithmKind::wn_gd_classic: return "classic WN-GD" + q;
-    case AlgorithmKind::wn_gd_polar: return "WN-GD" + q;
+    case AlgorithmKind::gd: return "GD" + rule;
+    case AlgorithmKind::wn_gd_classic: return "classic WN-GD" + q + rule;
+    case AlgorithmKind::wn_gd_polar: return "WN-GD" + q + rule;
     case AlgorithmKind::l1: return "l1 (LP)";
   }
   return "?";
@@ -328,6 +329,23 @@ std::vector<AlgorithmSpec> parse_algorithm(const json& j, const std::string& whe
     if (!is_discrete(a.kind)) throw InputError(o.path("step") + " applies to discrete algorithms (gd, wn-gd-*) only");
     a.step = o.number("step", 0);
     if (!(*a.step > 0)) throw InputError(o.path("step") + " must be positive");
+  }
+  if (o.has("step_rule")) {
+    if (!is_discrete(a.kind)) throw InputError(o.path("step_rule") + " applies to discrete algorithms (gd, wn-gd-*) only");
+    try {
+      a.step_rule = parse_step_rule(o.string("step_rule", ""));
+    } catch (const InputError& e) {
+      throw InputError(o.path("step_rule") + ": " + e.what());
+    }
+    if (a.step_rule == StepRule::fixed) throw InputError(o.path("step_rule") + ": fixed is given by the key step");
+    if (a.step && a.step_rule == StepRule::curvature)
+      throw InputError(o.path("step_rule") + " curvature and a fixed step exclude each other");
+  }
+  if (o.has("step_fraction")) {
+    if (a.step_rule != StepRule::curvature) throw InputError(o.path("step_fraction") + " applies to step_rule curvature only");
+    a.step_fraction = o.number("step_fraction", 0.5);
+    if (!(*a.step_fraction > 0 && *a.step_fraction <= 1))
+      throw InputError(o.path("step_fraction") + " must be in (0, 1], got " + format_number(*a.step_fraction));
   }
   if (o.has("alpha")) {
     if (a.kind == AlgorithmKind::l1) throw InputError(o.path("alpha") + " applies to network algorithms, not to l1");
@@ -527,6 +545,7 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
     e.measure.rate = m.boolean("rate", e.measure.rate);
     e.measure.trajectory = m.boolean("trajectory", e.measure.trajectory);
     e.measure.large_alpha = m.boolean("large_alpha", e.measure.large_alpha);
+    e.measure.flow = m.boolean("flow", e.measure.flow);
     m.finish();
   }
   if (o.has("figures")) {
@@ -653,6 +672,7 @@ std::vector<std::string> result_columns() {
           "support_recovered", "support_misses", "alpha_eff", "alpha_eff_v", "magnification", "q_c", "beta_inf",
           "alpha_eff_predicted", "magnification_predicted", "predicted_error",
           "rate_predicted", "rate_measured", "rate_max", "condition", "t_scaled", "invariant_residual", "radius", "sample_t", "sample_loss",
+          "grad_evals", "search_grad_evals", "lambda_max", "v_norm_growth", "alpha_eff_flow", "alpha_eff_gap",
           "message"};
 }
 
@@ -821,6 +841,9 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
       d.depth = c.depth;
       d.alpha = c.alpha;
       d.step = a.step.value_or(0.0);
+      d.step_rule = a.step_rule;
+      d.step_fraction = a.step_fraction.value_or(d.step_fraction);
+      if (d.step_rule == StepRule::curvature) d.step_grid.clear();  // discrete.step_grid is the grid rule's
       d.ratio = a.ratio;
       const DiscreteSummary s = run_discrete(problem, d);
       row.set("status", s.converged ? "ok" : to_string(s.stop))
@@ -828,8 +851,39 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
           .set("loss", s.loss)
           .set("iterations", double(s.iterations))
           .set("step", s.step)
+          .set("grad_evals", double(s.grad_evals))
+          .set("search_grad_evals", double(s.search_grad_evals))
+          .set("lambda_max", s.lambda_initial)
+          .set("v_norm_growth", s.v_norm_growth)
           .set("alpha_eff", s.alpha_eff)
           .set("magnification", s.alpha_eff > 0 ? c.alpha / s.alpha_eff : NAN);
+      if (e.measure.flow && d.method != DiscreteMethod::gd && std::isfinite(s.eta_s)) {
+        // The flow the discrete method approximates, at the same rates (polar: eta_r, eta_s;
+        // classic: |v(0)| = 1/sqrt(eta_s)); shared by the step rules of one cell.
+        FlowOptions f;
+        f.kind = d.method == DiscreteMethod::wn_gd_polar ? FlowKind::wn : FlowKind::wn_classic;
+        f.sign = d.sign;
+        f.depth = d.depth;
+        f.alpha = d.alpha;
+        if (f.kind == FlowKind::wn) {
+          f.eta_r = s.eta_r;
+          f.eta_s = s.eta_s;
+        } else {
+          f.v0_norm = 1.0 / std::sqrt(s.eta_s);
+        }
+        const double flow_alpha_eff =
+            cached(instance_key.str() + "-flow-" + to_string(f.kind) + "-a" + hex(d.alpha) + "-r" + hex(s.eta_r) + "-" + hex(s.eta_s), [&] {
+              try {
+                const RunResult r = run_flow(problem, f, e.integrate);
+                return r.usable() && r.converged ? r.alpha_eff : NAN;
+              } catch (const NumericalError&) {
+                return double(NAN);
+              }
+            });
+        row.set("alpha_eff_flow", flow_alpha_eff);
+        if (flow_alpha_eff > 0 && std::isfinite(s.alpha_eff))
+          row.set("alpha_eff_gap", std::abs(s.alpha_eff - flow_alpha_eff) / flow_alpha_eff);
+      }
       if (s.stop != DiscreteStop::diverged && s.x.allFinite()) {
         row.set("relative_error", relative(s.x, *problem.x_star));
         l1_measures(s.x);

@@ -77,7 +77,9 @@ struct AlgorithmSpec {
   // (docs/theory.md §1.5). Separate applies to P± only: its P+ cells are not generated.
   Normalize normalize = Normalize::joint;
   double eta = 1;                     // GF rate
-  std::optional<double> step;         // discrete: fixed step (absent: search the step grid)
+  std::optional<double> step;         // discrete: fixed step (absent: step_rule)
+  StepRule step_rule = StepRule::grid; // discrete without a fixed step: grid search or curvature
+  std::optional<double> step_fraction; // curvature: c of h = c 2/lambda_max (default 0.5)
 };
 
 struct MeasureOptions {
@@ -86,6 +88,7 @@ struct MeasureOptions {
   bool rate = false;       // flows: predicted (T5) and fitted local rate
   bool trajectory = false; // flows: one row per trajectory sample (t, loss) instead of one per cell
   bool large_alpha = false; // network cells: q_c of the instance; WN constant rates: β∞ (§3.9)
+  bool flow = false;       // discrete WN cells: α_eff of the flow with the same rates (alpha_eff_flow)
 };
 
 struct Experiment {
