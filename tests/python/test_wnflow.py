@@ -241,7 +241,7 @@ def bad_run(match, *args, **kwargs):
     (dict(flow="wn", eta_r=float("inf")), "eta_r must be a positive"),
     (dict(flow="wn", v0_norm=2), "v0_norm applies to"),
     (dict(flow="wn-classic", eta_r=2), "classic WN runs at rate 1"),
-    (dict(normalize="separate"), "normalize separate is available for"),
+    (dict(normalize="separate"), "normalize applies to weight normalization"),
     (dict(flow="wn", normalize="separate"), "separate"),  # P+: the sign is checked where the flow is built
     (dict(rtol=1), "rtol must be below 1"),
     (dict(rtol=0), "rtol must be a positive"),
