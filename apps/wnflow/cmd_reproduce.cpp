@@ -63,9 +63,9 @@ std::vector<Experiment> load_experiments(const ReproduceArgs& a) {
 }
 
 // Cells per algorithm by status, and the median relative error of the converged (ok) cells:
-// the table under each figure.
+// the table under each experiment's figures.
 Table status_table(const Table& rows) {
-  Table t({"algorithm", "cells", "ok", "not_converged", "failed", "median_relative_error"});
+  Table t({"algorithm", "cells", "ok", "not_converged", "diverged", "failed", "median_relative_error"});
   if (rows.empty()) return t;
   std::vector<std::string> order;
   std::map<std::string, std::vector<std::size_t>> by_alg;
@@ -77,13 +77,14 @@ Table status_table(const Table& rows) {
     by_alg[a].push_back(r);
   }
   for (const auto& a : order) {
-    std::size_t ok_n = 0, nc = 0, failed = 0;
+    std::size_t ok_n = 0, nc = 0, diverged = 0, failed = 0;
     std::vector<double> errors;
     for (std::size_t r : by_alg[a]) {
       const std::string& s = rows.text(r, "status");
       ok_n += s == "ok";
-      nc += s == "not_converged";
-      failed += s == "failed" || s == "diverged";
+      nc += s == "not_converged" || s == "max_iterations";  // a flow's horizon, a discrete run's cap
+      diverged += s == "diverged";
+      failed += s == "failed";
       // Converged cells only: a state stopped at t_max or at a failure is not a limit.
       const double e = rows.number(r, "relative_error");
       if (s == "ok" && !std::isnan(e)) errors.push_back(e);
@@ -94,8 +95,8 @@ Table status_table(const Table& rows) {
       const std::size_t n = errors.size();
       median = n % 2 ? errors[n / 2] : 0.5 * (errors[n / 2 - 1] + errors[n / 2]);
     }
-    t.add_row({a, std::to_string(by_alg[a].size()), std::to_string(ok_n), std::to_string(nc), std::to_string(failed),
-               format_cell(median)});
+    t.add_row({a, std::to_string(by_alg[a].size()), std::to_string(ok_n), std::to_string(nc), std::to_string(diverged),
+               std::to_string(failed), format_cell(median)});
   }
   return t;
 }
@@ -163,19 +164,16 @@ Action add_reproduce(CLI::App& cmd) {
       s.config_json = e.canonical_json;
       s.summary = status_table(outcome.sweep.table);
       s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      for (const auto& f : outcome.figures) {
-        ReportSection fs = s;
-        fs.figure = f;
-        report.sections.push_back(fs);
-        s.summary = Table(s.summary.columns());  // the table once, under the first figure
-        s.config_json.clear();
-      }
-      if (outcome.figures.empty()) report.sections.push_back(s);
+      s.figures = outcome.figures;
+      report.sections.push_back(std::move(s));
     }
     report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     write_report(report, run.out_dir);
+    std::size_t figures = 0;
+    for (const auto& sec : report.sections) figures += sec.figures.size();
     std::cout << "wrote " << run.out_dir << "/report.md and " << run.out_dir << "/report.html ("
-              << report.sections.size() << " figures, " << format_number(report.wall_seconds) << " s)\n";
+              << report.sections.size() << " experiments, " << figures << " figures, " << format_number(report.wall_seconds)
+              << " s)\n";
     return report.verification.failed > 0 ? 1 : ok;
   };
 }

@@ -58,7 +58,8 @@ Report sample_report(const fs::path& dir) {
   e1.title = "E1 relative error vs α & <scale>";
   e1.text = "GF recovers x* only as alpha -> 0.\n\nA second paragraph with \"quotes\".";
   // Absolute paths, as draw_figure returns them for an absolute directory.
-  e1.figure = figure((dir / "figures").string(), "e1");
+  // Two figures in one section: the experiment appears once, with both.
+  e1.figures = {figure((dir / "figures").string(), "e1"), figure((dir / "figures").string(), "e1b")};
   e1.summary = Table({"algorithm", "median error", "cells"});
   e1.summary.add_row({"GF", "0.123456789012", "12"});
   e1.summary.add_row({"WN|polar", "nan", "12"});
@@ -68,10 +69,10 @@ Report sample_report(const fs::path& dir) {
   ReportSection e2;
   e2.title = "E2 alpha_eff";
   e2.text = "Predicted against measured.";
-  e2.figure = figure((dir / "figures").string(), "e2");
+  e2.figures = {figure((dir / "figures").string(), "e2")};
   // A path relative to the report directory.
-  e2.figure.png = "figures/e2.png";
-  e2.figure.svg = "figures/e2.svg";
+  e2.figures[0].png = "figures/e2.png";
+  e2.figures[0].svg = "figures/e2.svg";
   e2.wall_seconds = 3;
 
   ReportSection e3;  // no figure (an experiment that drew none)
@@ -108,7 +109,9 @@ BOOST_AUTO_TEST_CASE(html_is_self_contained_and_escaped) {
     BOOST_TEST(html.find(">" + escaped + "</h2>") != std::string::npos);
   }
   BOOST_TEST(html.find("<title>wnflow reproduction &lt;test&gt;</title>") != std::string::npos);
-  BOOST_TEST(count(html, "<svg") == 2u);  // one per figure
+  BOOST_TEST(count(html, "<svg") == 3u);  // one per figure
+  BOOST_TEST(count(html, "<figcaption>") == 3u);
+  BOOST_TEST(count(html, "<h2 id=\"section-") == report.sections.size());  // each experiment once
   BOOST_TEST(html.find("<?xml") == std::string::npos);
   BOOST_TEST(html.find("<!DOCTYPE svg") == std::string::npos);
   // Nothing outside the page: no src attributes, stylesheets, scripts, or links that are not
@@ -119,9 +122,10 @@ BOOST_AUTO_TEST_CASE(html_is_self_contained_and_escaped) {
   BOOST_TEST(!std::regex_search(html, std::regex(R"(href\s*=\s*['"][^#'"])")));
   BOOST_TEST(!std::regex_search(html, std::regex(R"(url\(\s*[^#\s])")));
   BOOST_TEST(html.find(".png") == std::string::npos);
-  // The two SVGs' ids do not collide.
-  BOOST_TEST(html.find("id='f1-gpPt0'") != std::string::npos);
-  BOOST_TEST(html.find("id='f2-gpPt0'") != std::string::npos);
+  // The SVGs' ids do not collide, also between two figures of one section.
+  BOOST_TEST(html.find("id='f1-1-gpPt0'") != std::string::npos);
+  BOOST_TEST(html.find("id='f1-2-gpPt0'") != std::string::npos);
+  BOOST_TEST(html.find("id='f2-1-gpPt0'") != std::string::npos);
   BOOST_TEST(html.find("id='gpPt0'") == std::string::npos);
 
   // Text escaped; the config in a collapsible block, escaped.
@@ -158,9 +162,13 @@ BOOST_AUTO_TEST_CASE(markdown_links_exist) {
     BOOST_TEST(fs::path(target).is_relative());
     BOOST_TEST(fs::is_regular_file(tmp.dir / target));
   }
-  BOOST_TEST(links == 2u);
-  BOOST_TEST(md.find("![E1 relative error vs α & <scale>](figures/e1.png)") != std::string::npos);
-  for (const auto& s : report.sections) BOOST_TEST(md.find("## " + s.title + "\n") != std::string::npos);
+  BOOST_TEST(links == 3u);
+  BOOST_TEST(md.find("![e1](figures/e1.png)") != std::string::npos);
+  BOOST_TEST(md.find("![e1b](figures/e1b.png)") != std::string::npos);
+  // Each experiment once, its figures under one heading.
+  for (const auto& s : report.sections) BOOST_TEST(count(md, "## " + s.title + "\n") == 1u);
+  BOOST_TEST(md.find("![e1](figures/e1.png)") < md.find("![e1b](figures/e1b.png)"));
+  BOOST_TEST(md.find("![e1b](figures/e1b.png)") < md.find("## E2 alpha_eff"));
   BOOST_TEST(md.find("| parameter | value |") != std::string::npos);
   BOOST_TEST(md.find("| WN\\|polar | — | 12 |") != std::string::npos);
   BOOST_TEST(md.find("| statement | instance | predicted | measured | tolerance | verdict | note |") != std::string::npos);
@@ -172,7 +180,7 @@ BOOST_AUTO_TEST_CASE(markdown_links_exist) {
 BOOST_AUTO_TEST_CASE(missing_figure_is_an_input_error) {
   TempDir tmp;
   Report report = sample_report(tmp.dir);
-  report.sections[1].figure.svg = "figures/nope.svg";
+  report.sections[1].figures[0].svg = "figures/nope.svg";
   BOOST_CHECK_THROW(write_report(report, tmp.dir.string()), InputError);
   BOOST_TEST(!fs::exists(tmp.dir / "report.html"));
 }

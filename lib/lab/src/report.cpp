@@ -138,7 +138,12 @@ std::string verification_counts(const VerifyReport& v) {
          std::to_string(v.checks.size()) + " checks (" + seconds_text(v.wall_seconds) + ")";
 }
 
-std::string markdown(const Report& report, const std::vector<fs::path>& pngs, const fs::path& dir) {
+// A figure's name for captions and alt text: its file stem (the config's figure name).
+std::string figure_name(const FigureFiles& f) {
+  return fs::path(f.png.empty() ? f.svg : f.png).stem().string();
+}
+
+std::string markdown(const Report& report, const std::vector<std::vector<fs::path>>& pngs, const fs::path& dir) {
   std::ostringstream md;
   md << "# " << report.title << "\n\n";
   if (!report.build.empty()) md << "Build: " << report.build << "  \n";
@@ -152,12 +157,13 @@ std::string markdown(const Report& report, const std::vector<fs::path>& pngs, co
     const ReportSection& s = report.sections[i];
     md << "## " << s.title << "\n\n";
     if (!s.text.empty()) md << s.text << "\n\n";
-    if (!pngs[i].empty()) {
+    for (std::size_t k = 0; k < pngs[i].size(); ++k) {
+      if (pngs[i][k].empty()) continue;
       // Angle brackets keep a path with spaces one link.
-      const std::string link = relative_to(pngs[i], dir);
+      const std::string link = relative_to(pngs[i][k], dir);
       const bool bracket = link.find(' ') != std::string::npos;
       std::string alt;
-      for (char c : s.title) alt += c == '[' || c == ']' ? std::string("\\") + c : std::string(1, c);
+      for (char c : figure_name(s.figures[k])) alt += c == '[' || c == ']' ? std::string("\\") + c : std::string(1, c);
       md << "![" << alt << "](" << (bracket ? "<" + link + ">" : link) << ")\n\n";
     }
     if (!s.summary.columns().empty()) md << md_table(s.summary.columns(), summary_rows(s.summary)) << "\n";
@@ -274,7 +280,7 @@ std::string verdict_class(const Check& c) {
   return c.verdict == Verdict::pass ? "pass" : "skip";
 }
 
-std::string html(const Report& report, const std::vector<std::string>& svgs) {
+std::string html(const Report& report, const std::vector<std::vector<std::string>>& svgs) {
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -297,7 +303,10 @@ std::string html(const Report& report, const std::vector<std::string>& svgs) {
   for (std::size_t i = 0; i < report.sections.size(); ++i) {
     const ReportSection& s = report.sections[i];
     h << "<section>\n<h2 id=\"section-" << i + 1 << "\">" << html_escape(s.title) << "</h2>\n" << html_paragraphs(s.text);
-    if (!svgs[i].empty()) h << "<figure>\n" << svgs[i] << "\n</figure>\n";
+    for (std::size_t k = 0; k < svgs[i].size(); ++k)
+      if (!svgs[i][k].empty())
+        h << "<figure>\n" << svgs[i][k] << "\n<figcaption>" << html_escape(figure_name(s.figures[k]))
+          << "</figcaption>\n</figure>\n";
     if (!s.summary.columns().empty()) h << html_table(s.summary.columns(), summary_rows(s.summary));
     h << "<p class=\"wall\">Wall time: " << html_escape(seconds_text(s.wall_seconds)) << "</p>\n";
     if (!s.config_json.empty())
@@ -334,16 +343,19 @@ void write_report(const Report& report, const std::string& dir) {
   const fs::path base = fs::absolute(dir);
 
   // Every figure is resolved (and its SVG read) before anything is written.
-  std::vector<fs::path> pngs;
-  std::vector<std::string> svgs;
-  for (std::size_t i = 0; i < report.sections.size(); ++i) {
-    const FigureFiles& f = report.sections[i].figure;
-    pngs.push_back(locate(f.png, base, "figure"));
-    const fs::path svg = locate(f.svg, base, "figure");
-    svgs.push_back(svg.empty() ? std::string()
-                               : inline_svg(slurp(svg), "f" + std::to_string(i + 1) + "-", svg.string(),
-                                            report.sections[i].title));
-  }
+  std::vector<std::vector<fs::path>> pngs(report.sections.size());
+  std::vector<std::vector<std::string>> svgs(report.sections.size());
+  for (std::size_t i = 0; i < report.sections.size(); ++i)
+    for (std::size_t k = 0; k < report.sections[i].figures.size(); ++k) {
+      const FigureFiles& f = report.sections[i].figures[k];
+      pngs[i].push_back(locate(f.png, base, "figure"));
+      const fs::path svg = locate(f.svg, base, "figure");
+      // Every inlined SVG gets its own id prefix: gnuplot's SVGs all define the same ids.
+      const std::string prefix = "f" + std::to_string(i + 1) + "-" + std::to_string(k + 1) + "-";
+      svgs[i].push_back(svg.empty() ? std::string()
+                                    : inline_svg(slurp(svg), prefix, svg.string(),
+                                                 report.sections[i].title + ": " + figure_name(f)));
+    }
   write_file_atomically((fs::path(dir) / "report.md").string(), markdown(report, pngs, base));
   write_file_atomically((fs::path(dir) / "report.html").string(), html(report, svgs));
 }

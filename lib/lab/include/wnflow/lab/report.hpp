@@ -10,11 +10,12 @@
 
 namespace wnflow {
 
+// One experiment: its text, every figure it drew, one summary table and its wall time.
 struct ReportSection {
   std::string title;         // "E1 relative error vs α"
   std::string text;          // what it shows (markdown paragraph; plain text in HTML)
-  FigureFiles figure;        // paths relative to the report directory or absolute
-  Table summary;             // a small table printed under the figure (may be empty)
+  std::vector<FigureFiles> figures;  // in config order; paths relative to the report directory or absolute
+  Table summary;             // a small table printed under the figures (may be empty)
   std::string config_json;   // the experiment config actually run
   double wall_seconds = 0;
 };
