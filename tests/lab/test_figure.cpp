@@ -424,3 +424,40 @@ BOOST_AUTO_TEST_CASE(failures_are_reported) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A `status` column: only converged (ok) cells enter the statistics; every point's data row
+// counts its cells per status; the panel title counts what was left out; a heatmap cell without
+// a converged trial has no rate (nan) instead of a rate of 0.
+BOOST_AUTO_TEST_CASE(status_is_counted_never_aggregated) {
+  const Table rows = table({"algorithm", "x", "err", "status"}, {{"GF", "1", "1", "ok"},
+                                                                 {"GF", "1", "2", "ok"},
+                                                                 {"GF", "1", "3", "ok"},
+                                                                 {"GF", "1", "1000", "not_converged"},
+                                                                 {"GF", "1", "nan", "diverged"},
+                                                                 {"GF", "2", "5", "max_iterations"},
+                                                                 {"GF", "2", "nan", "failed"}});
+  const FigureSpec spec =
+      parse_figure_spec(json::parse(R"({"name": "s", "x": "x", "y": "err", "series": "algorithm"})"), "t");
+  const std::string expected =
+      "algorithm,x,err_median,err_q1,err_q3,err_count,err_nan,ok,not_converged,diverged,failed\n"
+      "GF,1,2,1.5,2.5,3,0,3,1,1,0\n"
+      "GF,2,nan,nan,nan,0,0,0,1,0,1\n";
+  BOOST_TEST(aggregate(rows, spec).to_csv() == expected);
+  TempDir tmp;
+  const FigureFiles f = draw_figure(rows, spec, tmp.str());
+  BOOST_TEST(slurp(f.script).find("(left out: 2 not converged, 1 diverged, 1 failed)") != std::string::npos);
+  BOOST_TEST(f.points == 1u);
+
+  const Table cells = table({"s", "M", "err", "status"}, {{"1", "10", "1e-5", "ok"},
+                                                         {"1", "10", "0.5", "not_converged"},
+                                                         {"2", "10", "0.5", "not_converged"}});
+  const FigureSpec h = parse_figure_spec(json::parse(R"({"name": "h", "type": "heatmap", "x": "s", "y": "M", "z": "err"})"), "t");
+  const std::string heat =
+      "s,M,x_index,y_index,success,successes,trials,not_converged,diverged,failed\n"
+      "1,10,0,0,1,1,1,1,0,0\n"
+      "2,10,1,0,nan,0,0,1,0,0\n";
+  BOOST_TEST(aggregate(cells, h).to_csv() == heat);
+  const FigureFiles g = draw_figure(cells, h, tmp.str());
+  BOOST_TEST(g.points == 1u);
+  BOOST_TEST(g.skipped == 1u);
+}

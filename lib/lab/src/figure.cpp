@@ -289,10 +289,16 @@ struct Curve {
   std::size_t colour = 0;           // index of the series within its panel
   bool continuation = false;        // trajectory: a later run of the same series (x restarted)
 };
+// Cells that are not results, counted per panel (docs/figures.md, "Status").
+struct StatusCounts {
+  std::size_t not_converged = 0, diverged = 0, failed = 0;
+  std::size_t total() const { return not_converged + diverged + failed; }
+};
 struct Panel {
   Key key;
   std::vector<Curve> curves;  // lines/trajectory: one per series value; heatmap: one (all cells)
   std::size_t valid = 0;      // points gnuplot can place in this panel
+  StatusCounts left_out;      // cells of this panel left out of the statistics
 };
 struct FigureData {
   Table table;
@@ -301,10 +307,48 @@ struct FigureData {
   std::size_t points = 0, skipped = 0;
 };
 
+// The status classes of a result table's `status` column: `ok` is a result (a converged flow, a
+// discrete run at its loss tolerance, the LP); `not_converged` (a flow's horizon) and
+// `max_iterations` (a discrete run's cap) did not converge; `diverged`; `failed`.
+enum class StatusClass { ok, not_converged, diverged, failed };
+StatusClass status_class(const std::string& s) {
+  if (s == "ok") return StatusClass::ok;
+  if (s == "not_converged" || s == "max_iterations") return StatusClass::not_converged;
+  if (s == "diverged") return StatusClass::diverged;
+  return StatusClass::failed;
+}
+
+// Per group: the cells of each status class. With no `status` column every row is a result.
+struct StatusSplit {
+  std::vector<std::size_t> ok;
+  StatusCounts other;
+};
+StatusSplit split_by_status(const Table& t, const std::vector<std::size_t>& rows) {
+  StatusSplit out;
+  if (!t.has_column("status")) {
+    out.ok = rows;
+    return out;
+  }
+  const std::size_t col = t.column("status");
+  for (std::size_t r : rows) switch (status_class(t.text(r, col))) {
+      case StatusClass::ok: out.ok.push_back(r); break;
+      case StatusClass::not_converged: ++out.other.not_converged; break;
+      case StatusClass::diverged: ++out.other.diverged; break;
+      case StatusClass::failed: ++out.other.failed; break;
+    }
+  return out;
+}
+
+void add_counts(StatusCounts& into, const StatusCounts& c) {
+  into.not_converged += c.not_converged;
+  into.diverged += c.diverged;
+  into.failed += c.failed;
+}
+
 // Appends data row `row` to the curve of (panel, series); rows arrive grouped by panel, then
 // series. `restart` begins a new segment of the same series (drawn in the same colour).
 void add_curve(FigureData& d, const Key& panel, const Key& series, std::size_t row, bool restart = false) {
-  if (d.panels.empty() || d.panels.back().key != panel) d.panels.push_back({panel, {}, 0});
+  if (d.panels.empty() || d.panels.back().key != panel) d.panels.push_back({panel, {}, 0, {}});
   auto& curves = d.panels.back().curves;
   if (curves.empty() || curves.back().series != series) {
     curves.push_back({series, row, row, curves.empty() ? 0 : curves.back().colour + 1, false});
@@ -337,9 +381,15 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
   columns.push_back(spec.x);
   for (const auto& c : stats)
     for (const char* suffix : {"_median", "_q1", "_q3", "_count", "_nan"}) columns.push_back(c + suffix);
+  // Cells per status at each point: only the converged ones enter the statistics.
+  const bool has_status = t.has_column("status");
+  if (has_status)
+    for (const char* c : {"ok", "not_converged", "diverged", "failed"}) columns.push_back(c);
 
   FigureData d{Table(columns), {}, {}, {}, 0, 0};
-  for (const auto& [key, members] : groups) {
+  for (const auto& [key, all_members] : groups) {
+    const StatusSplit split = split_by_status(t, all_members);
+    const std::vector<std::size_t>& members = split.ok;
     std::vector<std::string> cells = key.panel;
     cells.insert(cells.end(), key.series.begin(), key.series.end());
     cells.push_back(plotted(key.x, spec.logx));
@@ -361,9 +411,13 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
       if (std::find(spec.y.begin(), spec.y.end(), stats[s]) != spec.y.end())
         ++(x_ok && placeable(median, spec.logy) ? placed : d.skipped);
     }
+    if (has_status)
+      for (std::size_t n : {members.size(), split.other.not_converged, split.other.diverged, split.other.failed})
+        cells.push_back(std::to_string(n));
     d.table.add_row(cells);
     add_curve(d, key.panel, key.series, d.table.rows() - 1);
     d.panels.back().valid += placed;
+    add_counts(d.panels.back().left_out, split.other);
     d.points += placed;
   }
   return d;
@@ -388,7 +442,8 @@ FigureData aggregate_heatmap(const Table& t, const FigureSpec& spec, const std::
   };
 
   struct Cell {
-    std::size_t successes = 0, trials = 0;
+    std::size_t successes = 0, trials = 0;  // trials: converged cells, the only ones scored
+    StatusCounts other;
   };
   auto cell_less = [](const std::tuple<Key, std::size_t, std::size_t>& a, const std::tuple<Key, std::size_t, std::size_t>& b) {
     if (std::get<0>(a) != std::get<0>(b)) return key_less(std::get<0>(a), std::get<0>(b));
@@ -397,13 +452,19 @@ FigureData aggregate_heatmap(const Table& t, const FigureSpec& spec, const std::
   std::map<std::tuple<Key, std::size_t, std::size_t>, Cell, decltype(cell_less)> cells(cell_less);
   for (std::size_t r : rows) {
     Cell& c = cells[{key_of(t, r, panel_cols), index_of(xs, t.text(r, x_col)), index_of(ys, t.text(r, y_col))}];
+    const StatusSplit split = split_by_status(t, {r});
+    add_counts(c.other, split.other);
+    if (split.ok.empty()) continue;  // not a result: counted, not scored
     ++c.trials;
-    // NaN compares false: a failed run is not a success.
+    // NaN compares false: a converged run without a value is not a success.
     if (t.number(r, z_col) < spec.success_below) ++c.successes;
   }
+  const bool has_status = t.has_column("status");
 
   std::vector<std::string> columns = spec.panels;
   for (const char* c : {"x_index", "y_index", "success", "successes", "trials"}) columns.push_back(c);
+  if (has_status)
+    for (const char* c : {"not_converged", "diverged", "failed"}) columns.push_back(c);
   columns.insert(columns.begin() + static_cast<std::ptrdiff_t>(spec.panels.size()), {spec.x, spec.y[0]});
   FigureData d{Table(columns), {}, xs, ys, 0, 0};
   for (const auto& [key, cell] : cells) {
@@ -413,13 +474,23 @@ FigureData aggregate_heatmap(const Table& t, const FigureSpec& spec, const std::
     row.push_back(ys[yi]);
     row.push_back(std::to_string(xi));
     row.push_back(std::to_string(yi));
-    row.push_back(format_cell(static_cast<double>(cell.successes) / static_cast<double>(cell.trials)));
+    // A cell without a converged trial has no rate: nan, drawn empty.
+    row.push_back(cell.trials ? format_cell(static_cast<double>(cell.successes) / static_cast<double>(cell.trials))
+                              : std::string("nan"));
     row.push_back(std::to_string(cell.successes));
     row.push_back(std::to_string(cell.trials));
+    if (has_status)
+      for (std::size_t n : {cell.other.not_converged, cell.other.diverged, cell.other.failed})
+        row.push_back(std::to_string(n));
     d.table.add_row(row);
     add_curve(d, panel, {}, d.table.rows() - 1);
-    ++d.panels.back().valid;
-    ++d.points;
+    add_counts(d.panels.back().left_out, cell.other);
+    if (cell.trials) {
+      ++d.panels.back().valid;
+      ++d.points;
+    } else {
+      ++d.skipped;
+    }
   }
   return d;
 }
@@ -439,6 +510,8 @@ FigureData aggregate_trajectory(const Table& t, const FigureSpec& spec, const st
   columns.insert(columns.end(), spec.series.begin(), spec.series.end());
   columns.push_back(spec.x);
   columns.push_back(spec.y[0]);
+  const bool has_status = t.has_column("status");
+  if (has_status) columns.push_back("status");  // the cell's, on each of its samples
   FigureData d{Table(columns), {}, {}, {}, 0, 0};
   double previous_x = NAN;
   for (std::size_t r : order) {
@@ -448,6 +521,7 @@ FigureData aggregate_trajectory(const Table& t, const FigureSpec& spec, const st
     const double x = t.number(r, x_col), y = t.number(r, y_col);
     cells.push_back(plotted(x, spec.logx));
     cells.push_back(plotted(y, spec.logy));
+    if (has_status) cells.push_back(t.text(r, "status"));
     d.table.add_row(cells);
     // Several trajectories in one series (trials): x going back starts a new line rather than
     // joining the end of one run to the start of the next.
@@ -505,10 +579,18 @@ std::string display(const FigureSpec& spec, const std::string& column) {
   return it == spec.labels.end() ? column : it->second;
 }
 
-std::string panel_title(const FigureSpec& spec, const Key& key) {
+std::string panel_title(const FigureSpec& spec, const Panel& panel) {
   std::vector<std::string> parts;
-  for (std::size_t i = 0; i < key.size(); ++i) parts.push_back(display(spec, spec.panels[i]) + "=" + key[i]);
-  return join(parts, " ");
+  for (std::size_t i = 0; i < panel.key.size(); ++i) parts.push_back(display(spec, spec.panels[i]) + "=" + panel.key[i]);
+  std::string title = join(parts, " ");
+  // Cells that are not results are left out of the statistics and counted here, never hidden.
+  std::vector<std::string> counts;
+  const StatusCounts& c = panel.left_out;
+  if (c.not_converged) counts.push_back(std::to_string(c.not_converged) + " not converged");
+  if (c.diverged) counts.push_back(std::to_string(c.diverged) + " diverged");
+  if (c.failed) counts.push_back(std::to_string(c.failed) + " failed");
+  if (!counts.empty()) title += (title.empty() ? "" : " ") + std::string("(left out: ") + join(counts, ", ") + ")";
+  return title;
 }
 
 std::string series_title(const Key& series) { return join(series, " "); }
@@ -541,11 +623,18 @@ std::string curve_name(const FigureSpec& spec, const std::string& curve) {
 }
 
 // One entry of a plot's `using`: a column of the figure's data, or an expression in which `@`
-// stands for that column (no column: a constant such as `(0.5)`).
+// (every occurrence) stands for that column (no column: a constant such as `(0.5)`).
 struct Using {
   std::string column;
   std::string expression;  // empty: the column itself
 };
+
+// Every `@` of a using expression replaced by the column reference.
+std::string replace_at(std::string text, const std::string& column) {
+  for (auto at = text.find('@'); at != std::string::npos; at = text.find('@', at + column.size()))
+    text.replace(at, 1, column);
+  return text;
+}
 
 // An element of a plot command: a function or a key entry without data (`text`), or a curve
 // drawn from rows [curve->first, curve->last] of the figure's data, with what it reads from
@@ -667,6 +756,7 @@ void heatmap_panel(Commands& out, const FigureData& d, const Panel& panel) {
     elements.push_back(data_element(c,
                                     {{"x_index", ""},
                                      {"y_index", ""},
+                                     // A cell without a converged trial reads "nan" (no rate).
                                      {"success", "(sprintf('%.2f', @))"},
                                      {"success", "(@ > 0.6 ? 0 : 0xffffff)"}},
                                     "with labels tc rgb variable font ',8' notitle"));
@@ -744,7 +834,7 @@ void draw_panels(Commands& out, const FigureSpec& spec, const FigureData& d, con
   out.line("set multiplot layout " + std::to_string(l.rows) + "," + std::to_string(l.cols) + " title " +
            gp_quote(spec.title.empty() ? spec.name : spec.title));
   for (const Panel& panel : d.panels) {
-    out.line("set title " + gp_quote(panel_title(spec, panel.key)));
+    out.line("set title " + gp_quote(panel_title(spec, panel)));
     if (panel.valid == 0) {
       // gnuplot refuses a plot without a single placeable point; say so in the panel instead
       // (an invisible constant on fixed ranges that suit log axes too).
@@ -790,8 +880,7 @@ class ScriptCommands : public Commands {
   static std::string entry(const Using& u) {
     if (u.expression.empty()) return gp_quote(u.column);
     std::string out = u.expression;
-    if (const auto at = out.find('@'); at != std::string::npos) out.replace(at, 1, "column(" + gp_quote(u.column) + ")");
-    return out;
+    return replace_at(out, "column(" + gp_quote(u.column) + ")");
   }
   std::ostringstream& gp_;
 };
@@ -896,8 +985,7 @@ class SessionCommands : public Commands {
         if (it == columns.end()) it = columns.insert(columns.end(), u.column);
         const std::string position = std::to_string(it - columns.begin() + 1);
         std::string text = u.expression.empty() ? position : u.expression;
-        if (const auto at = text.find('@'); !u.expression.empty() && at != std::string::npos)
-          text.replace(at, 1, "column(" + position + ")");
+        if (!u.expression.empty()) text = replace_at(text, "column(" + position + ")");
         using_text.push_back(text);
       }
       parts.push_back("'-' using " + join(using_text, ":") + " " + e.style);
