@@ -11,18 +11,14 @@
 #include <wnflow/model/weight_norm_separate.hpp>
 #include <wnflow/solve/integrate.hpp>
 
+#include "support.hpp"
+
 using namespace wnflow;
 
 namespace {
 
 Problem instance(std::uint64_t seed = 7, Eigen::Index N = 12, Eigen::Index M = 5) {
-  InstanceSpec spec;
-  spec.N = N;
-  spec.M = M;
-  spec.sparsity = 2;
-  spec.seed = seed;
-  spec.sign = Sign::signed_;
-  return random_instance(spec);
+  return testing::small_instance(Sign::signed_, seed, N, M, 2);
 }
 
 // ℓ as a function of the classic parameters θ = (γ_u, γ_v, v_u, v_v), written out directly.
@@ -34,7 +30,7 @@ double loss_of_theta(const Problem& p, int L, const Vector& th) {
   return 0.5 * (p.A * x - p.y).squaredNorm();
 }
 
-double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(1e-300, b.norm()); }
+using testing::relative_difference;
 
 Vector random_state(Eigen::Index N, unsigned seed) {
   std::srand(seed);
@@ -69,7 +65,7 @@ BOOST_AUTO_TEST_CASE(right_hand_side_is_gradient_flow_on_gamma_and_v) {
     const Vector expected = (-grad).cwiseQuotient(th);
     Vector f(flow.dimension());
     flow.derivative(s, f);
-    BOOST_TEST_CONTEXT("L = " << L) { BOOST_TEST(rel(f, expected) < 1e-7); }
+    BOOST_TEST_CONTEXT("L = " << L) { BOOST_TEST(relative_difference(f, expected) < 1e-7); }
   }
 }
 
@@ -125,7 +121,7 @@ BOOST_AUTO_TEST_CASE(keeps_each_v_norm_and_follows_the_separate_polar_flow) {
         BOOST_TEST(b.converged());
         for (int j = 0; j < 2; ++j) BOOST_TEST(std::abs(classic.v_norm(sc, j) / v0 - 1.0) < 1e-6);
         const Vector xc = net.x_of_w(classic.weights(sc)), xp = net.x_of_w(polar.weights(sp));
-        BOOST_TEST(rel(xc, xp) < 1e-5);
+        BOOST_TEST(relative_difference(xc, xp) < 1e-5);
         BOOST_TEST(std::abs(classic.gamma(sc, 0) / polar.block_radius(sp, 0) - 1.0) < 1e-5);
         BOOST_TEST(std::abs(classic.gamma(sc, 1) / polar.block_radius(sp, 1) - 1.0) < 1e-5);
       }

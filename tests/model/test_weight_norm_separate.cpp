@@ -10,18 +10,14 @@
 #include <wnflow/model/weight_norm_separate.hpp>
 #include <wnflow/solve/integrate.hpp>
 
+#include "support.hpp"
+
 using namespace wnflow;
 
 namespace {
 
 Problem instance(std::uint64_t seed = 7, Eigen::Index N = 12, Eigen::Index M = 5) {
-  InstanceSpec spec;
-  spec.N = N;
-  spec.M = M;
-  spec.sparsity = 2;
-  spec.seed = seed;
-  spec.sign = Sign::signed_;
-  return random_instance(spec);
+  return testing::small_instance(Sign::signed_, seed, N, M, 2);
 }
 
 // ℓ(u, v) = ½|A(u^L - v^L) - y|², directly.
@@ -42,7 +38,7 @@ Vector fd_gradient(const Problem& p, int L, const Vector& w, double h = 1e-6) {
   return g;
 }
 
-double rel(const Vector& a, const Vector& b) { return (a - b).norm() / std::max(1e-300, b.norm()); }
+using testing::relative_difference;
 
 Vector random_state(Eigen::Index n, unsigned seed) {
   std::srand(seed);
@@ -82,8 +78,8 @@ BOOST_AUTO_TEST_CASE(right_hand_side_matches_the_block_polar_flows) {
     Vector f(flow.dimension());
     flow.derivative(s, f);
     BOOST_TEST_CONTEXT("L = " << L) {
-      BOOST_TEST(rel(f.head(net.n()), expected_z) < 1e-7);
-      BOOST_TEST(rel(f.tail(2), expected_phi) < 1e-7);
+      BOOST_TEST(relative_difference(f.head(net.n()), expected_z) < 1e-7);
+      BOOST_TEST(relative_difference(f.tail(2), expected_phi) < 1e-7);
     }
   }
 }
@@ -177,8 +173,8 @@ BOOST_AUTO_TEST_CASE(separate_and_joint_limits_differ) {
   BOOST_TEST_REQUIRE(integrate(separate, s1, o).converged());
   BOOST_TEST_REQUIRE(integrate(joint, s2, o).converged());
   const Vector x1 = net.x_of_w(separate.weights(s1)), x2 = net.x_of_w(joint.weights(s2));
-  BOOST_TEST(rel(p.A * x1, p.y) < 1e-8);
-  BOOST_TEST(rel(x1, x2) > 1e-3);
+  BOOST_TEST(relative_difference(p.A * x1, p.y) < 1e-8);
+  BOOST_TEST(relative_difference(x1, x2) > 1e-3);
   BOOST_TEST(std::abs(separate.block_radius(s1, 0) - separate.block_radius(s1, 1)) >
              1e-3 * separate.block_radius(s1, 0));
 }
