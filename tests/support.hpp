@@ -39,6 +39,23 @@ inline double relative_difference(const Vector& a, const Vector& b) {
   return (a - b).norm() / std::max(b.norm(), 1e-300);
 }
 
+// The Jacobian of a flow's right-hand side by central differences of step h, column by column.
+template <class Flow>
+Matrix finite_difference_jacobian(Flow& flow, const Vector& s, double h = 1e-6) {
+  const Eigen::Index d = s.size();
+  Matrix J(d, d);
+  Vector fp(d), fm(d);
+  for (Eigen::Index k = 0; k < d; ++k) {
+    Vector a = s, b = s;
+    a[k] += h;
+    b[k] -= h;
+    flow.derivative(a, fp);
+    flow.derivative(b, fm);
+    J.col(k) = (fp - fm) / (2 * h);
+  }
+  return J;
+}
+
 // A fresh directory under the system temp directory, removed with everything in it when the
 // object goes out of scope. Unique per process and per object.
 struct TempDir {

@@ -76,18 +76,9 @@ BOOST_AUTO_TEST_CASE(jacobian_matches_finite_differences) {
     SeparateClassicWeightNormFlow flow(net, 0.3, 0.7);
     const Vector s = random_state(net.N(), 5);
     const Eigen::Index d = flow.dimension();
-    Matrix J(d, d), J_fd(d, d);
+    Matrix J(d, d);
     flow.jacobian(s, J);
-    Vector fp(d), fm(d);
-    const double h = 1e-6;
-    for (Eigen::Index k = 0; k < d; ++k) {
-      Vector a = s, b = s;
-      a[k] += h;
-      b[k] -= h;
-      flow.derivative(a, fp);
-      flow.derivative(b, fm);
-      J_fd.col(k) = (fp - fm) / (2 * h);
-    }
+    const Matrix J_fd = testing::finite_difference_jacobian(flow, s);
     LowRankJacobian low_rank;
     flow.jacobian(s, low_rank);
     BOOST_TEST_CONTEXT("L = " << L) {
