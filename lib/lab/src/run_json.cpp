@@ -17,8 +17,8 @@ nlohmann::json flow_json(const FlowOptions& fo, Eigen::Index n) {
     j["eta"] = fo.eta;
     return j;
   }
-  const double r0 = fo.normalize == Normalize::separate ? fo.alpha * std::sqrt(double(n) / 2.0)
-                                                       : fo.alpha * std::sqrt(double(n));
+  // n weights: N columns of A (P+) or 2N (P±); the radius q refers to is FlowOptions' own.
+  const double r0 = fo.reference_radius(fo.sign == Sign::signed_ ? n / 2 : n);
   const WeightNormRates rates = resolve_rates(fo, r0);
   if (fo.normalize == Normalize::separate) j["normalize"] = to_string(fo.normalize);
   j["eta_r"] = rates.eta_r;
