@@ -546,6 +546,7 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
     e.measure.trajectory = m.boolean("trajectory", e.measure.trajectory);
     e.measure.large_alpha = m.boolean("large_alpha", e.measure.large_alpha);
     e.measure.flow = m.boolean("flow", e.measure.flow);
+    e.measure.gf_at_alpha_eff = m.boolean("gf_at_alpha_eff", e.measure.gf_at_alpha_eff);
     m.finish();
   }
   if (o.has("figures")) {
@@ -673,7 +674,7 @@ std::vector<std::string> result_columns() {
           "alpha_eff_predicted", "magnification_predicted", "predicted_error",
           "rate_predicted", "rate_measured", "rate_max", "condition", "t_scaled", "invariant_residual", "radius", "sample_t", "sample_loss",
           "grad_evals", "search_grad_evals", "lambda_max", "v_norm_growth", "alpha_eff_flow", "alpha_eff_gap",
-          "message"};
+          "gf_error_at_alpha_eff", "sample_t_fit", "sample_loss_fit", "message"};
 }
 
 namespace {
@@ -772,6 +773,11 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
 
   const Problem problem = random_instance(c.instance);
   std::vector<std::pair<double, double>> samples;  // trajectory rows (t, loss)
+  // The window the rate was fitted over and the predicted rate (T5): the trajectory rows inside
+  // it also get λ_pred (t - t_begin) and loss / loss(t_begin), on which T5 reads exp(-2 x).
+  struct {
+    double t_begin = NAN, t_end = NAN, lambda = NAN;
+  } fit_window;
   std::string notes;  // large-α measurements that failed; appended to the message
   std::ostringstream instance_key;
   instance_key << c.instance.N << "-" << c.instance.M << "-" << c.instance.sparsity << "-" << c.instance.seed << "-"
@@ -911,6 +917,18 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
             .set("invariant_residual", r.invariant_residual)
             .set("radius", r.radius);
         l1_measures(r.x);
+        // The GF limit X_L(α_eff) at the measured α_eff (T1 dual, docs/theory.md §3.1 and §3.3):
+        // the limit T3 says WN reaches, computed without the flow; for GF α_eff = α. Separate
+        // normalization has two scales and no such limit (§3.10).
+        if (e.measure.gf_at_alpha_eff && f.normalize == Normalize::joint && r.alpha_eff > 0 &&
+            std::isfinite(r.alpha_eff)) {
+          try {
+            row.set("gf_error_at_alpha_eff", relative(gf_limit(problem, c.instance.sign, c.depth, r.alpha_eff).x,
+                                                      *problem.x_star));
+          } catch (const NumericalError& err) {
+            row.set("message", clean_message(std::string("gf limit at alpha_eff: ") + err.what()));
+          }
+        }
         if (e.measure.predict && f.normalize == Normalize::joint) {  // separate: no closed form (§3.10)
           try {
             // 80 scan points instead of the default 240: the scan only brackets the root (it
@@ -933,7 +951,10 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
               .set("condition", sp.condition())
               .set("t_scaled", s.t * sp.lambda_max);
           const RateFit fit = fit_rate(r.trajectory);
-          if (fit.ok) row.set("rate_measured", fit.lambda);
+          if (fit.ok) {
+            row.set("rate_measured", fit.lambda);
+            fit_window = {fit.t_begin, fit.t_end, sp.lambda_min};
+          }
         }
       }
       if (e.measure.trajectory)
@@ -956,11 +977,18 @@ std::vector<std::vector<std::string>> run_cell(const Experiment& e, const Cell& 
     return rows;
   }
   const std::size_t t_col = schema.column("sample_t"), l_col = schema.column("sample_loss");
+  const std::size_t t_fit_col = schema.column("sample_t_fit"), l_fit_col = schema.column("sample_loss_fit");
+  const auto in_window = [&](double t) { return t >= fit_window.t_begin && t <= fit_window.t_end; };
+  const auto first = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return in_window(s.first); });
   for (const auto& [t, loss] : samples) {
     auto r = base;
     r[rows_col] = std::to_string(samples.size());
     r[t_col] = format_cell(t);
     r[l_col] = format_cell(loss);
+    if (first != samples.end() && in_window(t) && first->second > 0) {
+      r[t_fit_col] = format_cell(fit_window.lambda * (t - first->first));
+      r[l_fit_col] = format_cell(loss / first->second);
+    }
     rows.push_back(std::move(r));
   }
   return rows;

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -64,6 +65,29 @@ bool valid_stem(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
          });
+}
+
+// A reference function: gnuplot syntax restricted to arithmetic in x, so a config cannot run
+// commands through the plot (gnuplot's system() and backquotes are never reachable).
+bool valid_function(const std::string& f) {
+  if (f.empty()) return false;
+  for (std::size_t i = 0; i < f.size();) {
+    const unsigned char c = static_cast<unsigned char>(f[i]);
+    if ((c == 'e' || c == 'E') && i > 0 && std::isdigit(static_cast<unsigned char>(f[i - 1]))) {
+      ++i;  // the exponent of a number: 1e-3
+    } else if (std::isalpha(c)) {
+      std::size_t j = i;
+      while (j < f.size() && std::isalnum(static_cast<unsigned char>(f[j]))) ++j;
+      static const std::set<std::string> allowed{"x", "exp", "log", "log10", "sqrt", "abs"};
+      if (!allowed.count(f.substr(i, j - i))) return false;
+      i = j;
+    } else if (std::isdigit(c) || std::strchr("+-*/(). ", c) != nullptr) {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -134,9 +158,31 @@ FigureSpec parse_figure_spec(const json& j, const std::string& where) {
           bad_key(where, sub, "must be a string or a non-empty array of strings");
         }
       }
+    } else if (key == "references") {
+      if (!value.is_array()) bad_key(where, key, "must be a list of {\"function\": ..., \"title\": ...} objects");
+      for (const auto& r : value) {
+        if (!r.is_object() || !r.contains("function") || !r.contains("title") || r.size() != 2)
+          bad_key(where, key, "entries must be objects with exactly the keys function and title");
+        FigureSpec::Reference ref{string_value(r["function"], key + ".function", where),
+                                  string_value(r["title"], key + ".title", where)};
+        if (!valid_function(ref.function))
+          bad_key(where, key + ".function",
+                  "must be a function of x of numbers, x, + - * / ** ( ) and exp, log, log10, sqrt, abs; got '" +
+                      ref.function + "'");
+        spec.references.push_back(ref);
+      }
+    } else if (key == "yrange") {
+      if (!value.is_array() || value.size() != 2 ||
+          !std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_null() || e.is_number(); }))
+        bad_key(where, key, "must be [low, high] with numbers or null (automatic)");
+      spec.ymin = value[0].is_null() ? NAN : value[0].get<double>();
+      spec.ymax = value[1].is_null() ? NAN : value[1].get<double>();
+      for (double v : {spec.ymin, spec.ymax})
+        if (std::isinf(v)) bad_key(where, key, "must hold finite numbers or null");
+      if (spec.ymin >= spec.ymax) bad_key(where, key, "must have low < high");
     } else {
       throw InputError(where + ": figure." + key + " is not a figure key (name, title, type, x, xlabel, y, ylabel, "
-                       "logx, logy, series, panels, curves, labels, z, success_below, slope, where)");
+                       "logx, logy, yrange, series, panels, curves, references, labels, z, success_below, slope, where)");
     }
   }
   if (!has_name) bad_key(where, "name", "is missing");
@@ -294,17 +340,25 @@ struct StatusCounts {
   std::size_t not_converged = 0, diverged = 0, failed = 0;
   std::size_t total() const { return not_converged + diverged + failed; }
 };
+// Medians of converged cells that the axes cannot show, counted per panel and named in its title.
+struct OffAxis {
+  std::size_t nonpositive = 0;    // <= 0 on a log y axis
+  std::size_t below = 0, above = 0;  // outside the figure's yrange
+};
 struct Panel {
   Key key;
   std::vector<Curve> curves;  // lines/trajectory: one per series value; heatmap: one (all cells)
   std::size_t valid = 0;      // points gnuplot can place in this panel
   StatusCounts left_out;      // cells of this panel left out of the statistics
+  OffAxis off_axis;
 };
 struct FigureData {
   Table table;
   std::vector<Panel> panels;
   std::vector<std::string> x_values, y_values;  // heatmap: the categories along x and y
   std::size_t points = 0, skipped = 0;
+  std::vector<Key> series;  // every series of the figure, sorted: its index is the colour
+  std::string instance;     // "N = 60, M = 20, s = 3, 5 trials": what every point stands for
 };
 
 // The status classes of a result table's `status` column: `ok` is a result (a converged flow, a
@@ -348,7 +402,7 @@ void add_counts(StatusCounts& into, const StatusCounts& c) {
 // Appends data row `row` to the curve of (panel, series); rows arrive grouped by panel, then
 // series. `restart` begins a new segment of the same series (drawn in the same colour).
 void add_curve(FigureData& d, const Key& panel, const Key& series, std::size_t row, bool restart = false) {
-  if (d.panels.empty() || d.panels.back().key != panel) d.panels.push_back({panel, {}, 0, {}});
+  if (d.panels.empty() || d.panels.back().key != panel) d.panels.push_back({panel, {}, 0, {}, {}});
   auto& curves = d.panels.back().curves;
   if (curves.empty() || curves.back().series != series) {
     curves.push_back({series, row, row, curves.empty() ? 0 : curves.back().colour + 1, false});
@@ -386,7 +440,7 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
   if (has_status)
     for (const char* c : {"ok", "not_converged", "diverged", "failed"}) columns.push_back(c);
 
-  FigureData d{Table(columns), {}, {}, {}, 0, 0};
+  FigureData d{Table(columns), {}, {}, {}, 0, 0, {}, {}};
   for (const auto& [key, all_members] : groups) {
     const StatusSplit split = split_by_status(t, all_members);
     const std::vector<std::size_t>& members = split.ok;
@@ -395,6 +449,7 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
     cells.push_back(plotted(key.x, spec.logx));
     const bool x_ok = placeable(key.x, spec.logx);
     std::size_t placed = 0;
+    OffAxis off_axis;
     for (std::size_t s = 0; s < stats.size(); ++s) {
       std::vector<double> values;
       for (std::size_t r : members) values.push_back(t.number(r, stat_cols[s]));
@@ -407,9 +462,16 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
       cells.push_back(plotted(quantile_sorted(values, 0.75), spec.logy));
       cells.push_back(std::to_string(values.size()));
       cells.push_back(std::to_string(nan_count));
-      // A y column gives a point of the figure when gnuplot can place its median.
-      if (std::find(spec.y.begin(), spec.y.end(), stats[s]) != spec.y.end())
+      // A y column gives a point of the figure when gnuplot can place its median; one it
+      // cannot place, or that lies outside the y range, is counted for the panel's title.
+      if (std::find(spec.y.begin(), spec.y.end(), stats[s]) != spec.y.end()) {
         ++(x_ok && placeable(median, spec.logy) ? placed : d.skipped);
+        if (x_ok && std::isfinite(median)) {
+          if (spec.logy && median <= 0) ++off_axis.nonpositive;
+          else if (median < spec.ymin) ++off_axis.below;
+          else if (median > spec.ymax) ++off_axis.above;
+        }
+      }
     }
     if (has_status)
       for (std::size_t n : {members.size(), split.other.not_converged, split.other.diverged, split.other.failed})
@@ -418,6 +480,9 @@ FigureData aggregate_lines(const Table& t, const FigureSpec& spec, const std::ve
     add_curve(d, key.panel, key.series, d.table.rows() - 1);
     d.panels.back().valid += placed;
     add_counts(d.panels.back().left_out, split.other);
+    d.panels.back().off_axis.nonpositive += off_axis.nonpositive;
+    d.panels.back().off_axis.below += off_axis.below;
+    d.panels.back().off_axis.above += off_axis.above;
     d.points += placed;
   }
   return d;
@@ -466,7 +531,7 @@ FigureData aggregate_heatmap(const Table& t, const FigureSpec& spec, const std::
   if (has_status)
     for (const char* c : {"not_converged", "diverged", "failed"}) columns.push_back(c);
   columns.insert(columns.begin() + static_cast<std::ptrdiff_t>(spec.panels.size()), {spec.x, spec.y[0]});
-  FigureData d{Table(columns), {}, xs, ys, 0, 0};
+  FigureData d{Table(columns), {}, xs, ys, 0, 0, {}, {}};
   for (const auto& [key, cell] : cells) {
     const auto& [panel, xi, yi] = key;
     std::vector<std::string> row = panel;
@@ -512,7 +577,7 @@ FigureData aggregate_trajectory(const Table& t, const FigureSpec& spec, const st
   columns.push_back(spec.y[0]);
   const bool has_status = t.has_column("status");
   if (has_status) columns.push_back("status");  // the cell's, on each of its samples
-  FigureData d{Table(columns), {}, {}, {}, 0, 0};
+  FigureData d{Table(columns), {}, {}, {}, 0, 0, {}, {}};
   double previous_x = NAN;
   for (std::size_t r : order) {
     const Key panel = key_of(t, r, panel_cols), series = key_of(t, r, series_cols);
@@ -537,15 +602,56 @@ FigureData aggregate_trajectory(const Table& t, const FigureSpec& spec, const st
   return d;
 }
 
+// "N = 60, M = 20, s = 3, 5 trials": the instance columns of a result table (docs/figures.md)
+// that the figure does not vary along an axis, series or panel; a column with several values
+// gives its range. Empty for a table without them.
+std::string instance_text(const Table& t, const FigureSpec& spec, const std::vector<std::size_t>& rows) {
+  std::vector<std::string> parts;
+  auto varied = [&](const std::string& c) {
+    return c == spec.x || std::find(spec.series.begin(), spec.series.end(), c) != spec.series.end() ||
+           std::find(spec.panels.begin(), spec.panels.end(), c) != spec.panels.end() ||
+           (spec.type == FigureType::heatmap && c == spec.y[0]);
+  };
+  auto distinct = [&](const std::string& c) {
+    std::vector<std::string> v;
+    const std::size_t col = t.column(c);
+    for (std::size_t r : rows) v.push_back(t.text(r, col));
+    std::sort(v.begin(), v.end(), value_less);
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  for (const char* c : {"N", "M", "s"}) {
+    if (!t.has_column(c) || varied(c)) continue;
+    const auto v = distinct(c);
+    if (!v.empty()) parts.push_back(std::string(c) + " = " + (v.size() == 1 ? v.front() : v.front() + ".." + v.back()));
+  }
+  if (t.has_column("trial")) {
+    const std::size_t n = distinct("trial").size();
+    if (n > 0) parts.push_back(std::to_string(n) + (n == 1 ? " trial" : " trials"));
+  }
+  return join(parts, ", ");
+}
+
 FigureData build_data(const Table& rows, const FigureSpec& spec) {
   check_figure_columns(spec, rows.columns());
   const std::vector<std::size_t> selected = selected_rows(rows, spec);
+  FigureData d;
   switch (spec.type) {
-    case FigureType::lines: return aggregate_lines(rows, spec, selected);
-    case FigureType::heatmap: return aggregate_heatmap(rows, spec, selected);
-    case FigureType::trajectory: return aggregate_trajectory(rows, spec, selected);
+    case FigureType::lines: d = aggregate_lines(rows, spec, selected); break;
+    case FigureType::heatmap: d = aggregate_heatmap(rows, spec, selected); break;
+    case FigureType::trajectory: d = aggregate_trajectory(rows, spec, selected); break;
   }
-  throw InputError("figure '" + spec.name + "': unknown figure type");
+  // One colour per series across all panels, so that one legend serves the whole figure.
+  for (const Panel& p : d.panels)
+    for (const Curve& c : p.curves) d.series.push_back(c.series);
+  std::sort(d.series.begin(), d.series.end(), key_less);
+  d.series.erase(std::unique(d.series.begin(), d.series.end()), d.series.end());
+  for (Panel& p : d.panels)
+    for (Curve& c : p.curves)
+      c.colour = static_cast<std::size_t>(std::lower_bound(d.series.begin(), d.series.end(), c.series, key_less) -
+                                          d.series.begin());
+  d.instance = instance_text(rows, spec, selected);
+  return d;
 }
 
 }  // namespace
@@ -590,10 +696,26 @@ std::string panel_title(const FigureSpec& spec, const Panel& panel) {
   if (c.diverged) counts.push_back(std::to_string(c.diverged) + " diverged");
   if (c.failed) counts.push_back(std::to_string(c.failed) + " failed");
   if (!counts.empty()) title += (title.empty() ? "" : " ") + std::string("(left out: ") + join(counts, ", ") + ")";
+  // Converged medians the axes cannot show are named too, never silently dropped.
+  std::vector<std::string> off;
+  const OffAxis& o = panel.off_axis;
+  if (o.nonpositive) off.push_back(std::to_string(o.nonpositive) + " <= 0");
+  if (o.below) off.push_back(std::to_string(o.below) + " below " + gp_number(spec.ymin));
+  if (o.above) off.push_back(std::to_string(o.above) + " above " + gp_number(spec.ymax));
+  if (!off.empty()) title += (title.empty() ? "" : " ") + std::string("(off the axis: ") + join(off, ", ") + ")";
   return title;
 }
 
-std::string series_title(const Key& series) { return join(series, " "); }
+// A series value is shown as "label=value" when the config names its column in `labels`
+// (e.g. "GF alpha=0.01"), as the value alone otherwise ("GF").
+std::string series_title(const FigureSpec& spec, const Key& series) {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < series.size() && i < spec.series.size(); ++i) {
+    const auto it = spec.labels.find(spec.series[i]);
+    parts.push_back(it == spec.labels.end() ? series[i] : it->second + "=" + series[i]);
+  }
+  return join(parts, " ");
+}
 
 // Rows per panel x columns: the most square grid with columns >= rows (1x2, 2x2, 2x3, 3x3 ...).
 std::pair<std::size_t, std::size_t> layout(std::size_t panels) {
@@ -662,31 +784,68 @@ class Commands {
   virtual void plot(const std::vector<PlotElement>& elements) = 0;
 };
 
+// Point type of the k-th y column of a lines figure.
+std::string point_type(std::size_t k) { return std::to_string(kPointTypes[k % std::size(kPointTypes)]); }
+
+// Measured data: markers with quartile bars, joined by lines only when no theory curve is drawn
+// over them (a line for theory, markers for data: they stay distinguishable where they coincide).
+std::string data_style(const FigureSpec& spec, std::size_t colour, std::size_t k) {
+  return std::string(spec.curves.empty() ? "with yerrorlines " : "with yerrorbars ") + colour_of(colour) + " pt " +
+         point_type(k) + " ps 0.8 lw 1.5";
+}
+
+// Theory curves: solid for the first kind, dashed for further ones, in the series' colour.
+std::string curve_style(std::size_t colour, std::size_t k) {
+  return "with lines " + colour_of(colour) + " dt " + std::to_string(k + 1) + " lw 1.5";
+}
+
+const char* const kReferenceStyle = "with lines lc rgb '#000000' dt 4 lw 1.2";
+
+std::string reference_element(const FigureSpec::Reference& r) {
+  return r.function + " " + kReferenceStyle + " notitle";
+}
+
+// The legend of the whole figure, drawn once below the panels: one entry per series, one per
+// kind of theory curve, one per reference.
+std::vector<std::string> key_entries(const FigureSpec& spec, const FigureData& d) {
+  std::vector<std::string> out;
+  if (spec.type == FigureType::heatmap) return out;
+  for (std::size_t i = 0; i < d.series.size(); ++i) {
+    const std::string prefix = series_title(spec, d.series[i]);
+    if (spec.type == FigureType::trajectory) {
+      out.push_back("NaN with lines " + colour_of(i) + " lw 1.5 title " +
+                    gp_quote(prefix.empty() ? display(spec, spec.y[0]) : prefix));
+      continue;
+    }
+    for (std::size_t k = 0; k < spec.y.size(); ++k) {
+      std::string title = prefix;
+      if (prefix.empty() || spec.y.size() > 1) title += (title.empty() ? "" : " ") + display(spec, spec.y[k]);
+      out.push_back(std::string("NaN with ") + (spec.curves.empty() ? "linespoints " : "points ") + colour_of(i) +
+                    " pt " + point_type(k) + " ps 0.8 lw 1.5 title " + gp_quote(title));
+    }
+  }
+  for (std::size_t k = 0; k < spec.curves.size(); ++k)
+    out.push_back(style_entry("dt " + std::to_string(k + 1) + " lw 1.5", curve_name(spec, spec.curves[k])));
+  if (!spec.slope.empty())
+    out.push_back(style_entry("dt 2", spec.labels.count(spec.slope) ? spec.labels.at(spec.slope) : "slope " + spec.slope));
+  for (const auto& r : spec.references) out.push_back("NaN " + std::string(kReferenceStyle) + " title " + gp_quote(r.title));
+  return out;
+}
+
 void lines_panel(Commands& out, const FigureSpec& spec, const Panel& panel) {
-  // With one unnamed series every curve has its own key entry; otherwise the key has one
-  // entry per series (its points) and one per predicted-curve style.
-  const bool single = panel.curves.size() == 1 && panel.curves.front().series.empty();
   std::vector<PlotElement> elements;
-  for (const Curve& c : panel.curves) {
-    const std::string prefix = series_title(c.series);
+  for (const Curve& c : panel.curves)
     for (std::size_t k = 0; k < spec.y.size(); ++k) {
       const std::string& y = spec.y[k];
-      std::string title = prefix;
-      if (prefix.empty() || spec.y.size() > 1) title += (title.empty() ? "" : " ") + display(spec, y);
       elements.push_back(data_element(c, {{spec.x, ""}, {y + "_median", ""}, {y + "_q1", ""}, {y + "_q3", ""}},
-                                      "with yerrorlines " + colour_of(c.colour) + " pt " +
-                                          std::to_string(kPointTypes[k % std::size(kPointTypes)]) +
-                                          " ps 0.8 lw 1.5 title " + gp_quote(title)));
+                                      data_style(spec, c.colour, k) + " notitle"));
     }
+  // Theory after every data series, so it is drawn over them.
+  for (const Curve& c : panel.curves)
     for (std::size_t k = 0; k < spec.curves.size(); ++k)
       elements.push_back(data_element(c, {{spec.x, ""}, {spec.curves[k] + "_median", ""}},
-                                      "with lines " + colour_of(c.colour) + " dt " + std::to_string(k + 2) + " lw 1.5 " +
-                                          (single ? "title " + gp_quote(curve_name(spec, spec.curves[k]))
-                                                  : std::string("notitle"))));
-  }
-  if (!single)
-    for (std::size_t k = 0; k < spec.curves.size(); ++k)
-      elements.push_back(text_element(style_entry("dt " + std::to_string(k + 2), curve_name(spec, spec.curves[k]))));
+                                      curve_style(c.colour, k) + " notitle"));
+  for (const auto& r : spec.references) elements.push_back(text_element(reference_element(r)));
   out.plot(elements);
 }
 
@@ -695,12 +854,8 @@ void trajectory_panel(Commands& out, const FigureSpec& spec, const Panel& panel,
   const std::string& y = spec.y[0];
   std::vector<PlotElement> elements;
   std::vector<std::string> slope_comments;
-  for (const Curve& c : panel.curves) {
-    const std::string title = c.series.empty() ? display(spec, y) : series_title(c.series);
-    elements.push_back(data_element(c, {{spec.x, ""}, {y, ""}},
-                                    "with lines " + colour_of(c.colour) + " lw 1.5 " +
-                                        (c.continuation ? "notitle" : "title " + gp_quote(title))));
-  }
+  for (const Curve& c : panel.curves)
+    elements.push_back(data_element(c, {{spec.x, ""}, {y, ""}}, "with lines " + colour_of(c.colour) + " lw 1.5 notitle"));
   if (!spec.slope.empty()) {
     // The slope line of a series: C exp(-2 λ t) through its last placeable point, over six
     // decades of the quantity, written as y_end exp(-2 λ (t - x_end)) so C never overflows.
@@ -712,7 +867,6 @@ void trajectory_panel(Commands& out, const FigureSpec& spec, const Panel& panel,
     std::vector<Key> series_of(in_panel.size());
     std::transform(in_panel.begin(), in_panel.end(), series_of.begin(),
                    [&](std::size_t r) { return key_of(rows, r, series_cols); });
-    std::size_t slopes = 0;
     for (const Curve& c : panel.curves) {
       if (c.continuation) continue;  // one slope line per series
       double x_end = NAN, y_end = NAN, lambda = NAN, x_min = INFINITY;
@@ -733,15 +887,12 @@ void trajectory_panel(Commands& out, const FigureSpec& spec, const Panel& panel,
       elements.push_back(text_element("[t=" + gp_number(x_start) + ":" + gp_number(x_end) + "] " + gp_number(y_end) +
                                       "*exp(-2*" + gp_number(lambda) + "*(t-(" + gp_number(x_end) + "))) with lines " +
                                       colour_of(c.colour) + " dt 2 lw 1.2 notitle"));
-      slope_comments.push_back("# " + (c.series.empty() ? display(spec, y) : series_title(c.series)) + ": " +
+      slope_comments.push_back("# " + (c.series.empty() ? display(spec, y) : series_title(spec, c.series)) + ": " +
                                spec.slope + " = " + gp_number(lambda) + ", through (" + gp_number(x_end) + ", " +
                                gp_number(y_end) + ")");
-      ++slopes;
     }
-    if (slopes > 0)
-      elements.push_back(text_element(style_entry(
-          "dt 2", spec.labels.count(spec.slope) ? spec.labels.at(spec.slope) : "slope " + spec.slope)));
   }
+  for (const auto& r : spec.references) elements.push_back(text_element(reference_element(r)));
   for (const auto& n : slope_comments) out.line(n);
   out.plot(elements);
 }
@@ -769,30 +920,66 @@ std::string tics(const std::vector<std::string>& values) {
   return "(" + join(parts, ", ") + ")";
 }
 
-// The figure's size in pixels and its grid of panels.
+// The figure's size in pixels: a grid of 560 x 420 panels, the title above them and the
+// legend below them.
 struct Layout {
   std::size_t rows = 1, cols = 1;
-  std::string size;  // "width,height"
+  std::size_t width = 0, height = 0, title = 0, key = 0, key_columns = 1;
+  std::string size() const { return std::to_string(width) + "," + std::to_string(height); }
 };
 
-Layout figure_layout(const FigureData& d) {
-  const auto [grid_rows, grid_cols] = layout(std::max<std::size_t>(d.panels.size(), 1));
-  return {grid_rows, grid_cols, std::to_string(560 * grid_cols) + "," + std::to_string(420 * grid_rows + 40)};
+constexpr std::size_t kPanelWidth = 560, kPanelHeight = 420;
+
+Layout figure_layout(const FigureSpec& spec, const FigureData& d) {
+  Layout l;
+  std::tie(l.rows, l.cols) = layout(std::max<std::size_t>(d.panels.size(), 1));
+  l.width = kPanelWidth * l.cols;
+  const std::size_t entries = key_entries(spec, d).size();
+  // Each legend entry gets about 190 pixels; a row of entries 18 pixels.
+  l.key_columns = std::max<std::size_t>(1, std::min(entries, l.width / 190));
+  const std::size_t key_rows = entries ? (entries + l.key_columns - 1) / l.key_columns : 0;
+  l.key = key_rows ? 18 * key_rows + 16 : 0;
+  l.title = d.instance.empty() ? 30 : 46;
+  l.height = kPanelHeight * l.rows + l.title + l.key;
+  return l;
 }
 
-// The settings shared by both images: palette, grid, key, labels, axes.
+// A gnuplot double-quoted string (the multiplot title, whose two lines need "\n").
+std::string gp_dquote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string fraction(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.5f", v);
+  return text;
+}
+
+// The settings of every image, repeated before each (the legend strip changes some of them).
 std::vector<std::string> settings(const FigureSpec& spec, const FigureData& d) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < std::size(kColours); ++i)
     out.push_back("set linetype " + std::to_string(i + 1) + " lc rgb " + gp_quote(kColours[i]));
   out.push_back("set linetype cycle " + std::to_string(std::size(kColours)));
   out.push_back("set style line 100 lc rgb '#dddddd' lw 1");
+  out.push_back("set border");
+  out.push_back("set tics");
   out.push_back("set grid back ls 100");
-  out.push_back("set key below samplen 2");
+  out.push_back("unset key");
   out.push_back("set samples 200");
   out.push_back("set xlabel " + gp_quote(spec.xlabel.empty() ? display(spec, spec.x) : spec.xlabel));
   out.push_back("set ylabel " +
                 gp_quote(!spec.ylabel.empty() ? spec.ylabel : spec.y.size() == 1 ? display(spec, spec.y[0]) : std::string()));
+  out.push_back("unset logscale");
   if (spec.logx) {
     out.push_back("set logscale x");
     out.push_back("set format x '1e%L'");
@@ -813,6 +1000,9 @@ std::vector<std::string> settings(const FigureSpec& spec, const FigureData& d) {
     out.push_back("set ytics " + tics(d.y_values));
     out.push_back("unset grid");
   } else {
+    out.push_back("set xrange [*:*]");
+    out.push_back("set yrange [" + (std::isnan(spec.ymin) ? std::string("*") : gp_number(spec.ymin)) + ":" +
+                  (std::isnan(spec.ymax) ? std::string("*") : gp_number(spec.ymax)) + "]");
     // A margin around the data, so the extreme error bars do not sit on the frame.
     out.push_back("set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05");
   }
@@ -820,20 +1010,28 @@ std::vector<std::string> settings(const FigureSpec& spec, const FigureData& d) {
 }
 
 std::string png_terminal(const Layout& l) {
-  return "set terminal pngcairo noenhanced size " + l.size + " font 'sans-serif,10'";
+  return "set terminal pngcairo noenhanced size " + l.size() + " font 'sans-serif,10'";
 }
 
 std::string svg_terminal(const Layout& l) {
-  return "set terminal svg noenhanced size " + l.size + " dynamic font 'sans-serif,10' background rgb 'white'";
+  return "set terminal svg noenhanced size " + l.size() + " dynamic font 'sans-serif,10' background rgb 'white'";
 }
 
-// One image: the panels in a multiplot, on the terminal and output already set.
+// One image: the settings, then the panels and the legend placed by hand in a multiplot, on the
+// terminal and output already set.
 void draw_panels(Commands& out, const FigureSpec& spec, const FigureData& d, const Table& rows,
                  const std::vector<std::size_t>& selected) {
-  const Layout l = figure_layout(d);
-  out.line("set multiplot layout " + std::to_string(l.rows) + "," + std::to_string(l.cols) + " title " +
-           gp_quote(spec.title.empty() ? spec.name : spec.title));
-  for (const Panel& panel : d.panels) {
+  const Layout l = figure_layout(spec, d);
+  for (const std::string& command : settings(spec, d)) out.line(command);
+  const std::string title = spec.title.empty() ? spec.name : spec.title;
+  out.line("set multiplot title " + gp_dquote(d.instance.empty() ? title : title + "\n" + d.instance));
+  const double w = static_cast<double>(l.width), h = static_cast<double>(l.height);
+  for (std::size_t i = 0; i < d.panels.size(); ++i) {
+    const Panel& panel = d.panels[i];
+    const std::size_t row = i / l.cols, col = i % l.cols;
+    out.line("set origin " + fraction(static_cast<double>(col * kPanelWidth) / w) + "," +
+             fraction(static_cast<double>(l.key + (l.rows - 1 - row) * kPanelHeight) / h));
+    out.line("set size " + fraction(kPanelWidth / w) + "," + fraction(kPanelHeight / h));
     out.line("set title " + gp_quote(panel_title(spec, panel)));
     if (panel.valid == 0) {
       // gnuplot refuses a plot without a single placeable point; say so in the panel instead
@@ -850,6 +1048,18 @@ void draw_panels(Commands& out, const FigureSpec& spec, const FigureData& d, con
       case FigureType::heatmap: heatmap_panel(out, d, panel); break;
       case FigureType::trajectory: trajectory_panel(out, spec, panel, rows, selected); break;
     }
+  }
+  const std::vector<std::string> entries = key_entries(spec, d);
+  if (!entries.empty()) {
+    out.line("set origin 0,0");
+    out.line("set size 1," + fraction(static_cast<double>(l.key) / h));
+    out.line("unset title; unset xlabel; unset ylabel; unset border; unset tics; unset grid; unset logscale");
+    out.line("set offsets 0, 0, 0, 0");
+    out.line("set key center center horizontal Left reverse maxcols " + std::to_string(l.key_columns) + " samplen 2 width 1");
+    std::vector<PlotElement> elements;
+    for (const auto& e : entries) elements.push_back(text_element(e));
+    out.line("set xrange [0:1]; set yrange [0:1]");
+    out.plot(elements);
   }
   out.line("unset multiplot");
   out.line("set output");
@@ -887,7 +1097,7 @@ class ScriptCommands : public Commands {
 
 std::string build_script(const FigureSpec& spec, const FigureData& d, const Table& rows,
                          const std::vector<std::size_t>& selected) {
-  const Layout l = figure_layout(d);
+  const Layout l = figure_layout(spec, d);
   std::ostringstream gp;
   gp << "# " << spec.name << (spec.title.empty() ? "" : ": " + spec.title) << "\n"
      << "# Drawn by wnflow from " << spec.name << ".csv (the data exactly as plotted).\n"
@@ -899,7 +1109,6 @@ std::string build_script(const FigureSpec& spec, const FigureData& d, const Tabl
      << "data = " << gp_quote(spec.name + ".csv") << "\n"
      << "if (!exists('png_out')) png_out = " << gp_quote(spec.name + ".png") << "\n"
      << "if (!exists('svg_out')) svg_out = " << gp_quote(spec.name + ".svg") << "\n";
-  for (const std::string& command : settings(spec, d)) gp << command << "\n";
   gp << "do for [pass = 1:2] {\n"
      << "  if (pass == 1) {\n"
      << "    " << png_terminal(l) << "\n"
@@ -1033,10 +1242,9 @@ void render(const FigureSpec& spec, const FigureData& d, const Table& rows, cons
                               "; while read -r line; do :; done";  // shell builtins only: works without PATH
   try {
     Gnuplot gp(command);
-    const Layout l = figure_layout(d);
+    const Layout l = figure_layout(spec, d);
     gp << "cd " << gp_quote(dir.string()) << "\n"
        << "set encoding utf8\n";
-    for (const std::string& setting : settings(spec, d)) gp << setting << "\n";
     SessionCommands commands(gp, d.table);
     gp << png_terminal(l) << "\n"
        << "set output " << gp_quote(png_tmp.filename().string()) << "\n";

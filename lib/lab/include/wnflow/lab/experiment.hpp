@@ -89,6 +89,7 @@ struct MeasureOptions {
   bool trajectory = false; // flows: one row per trajectory sample (t, loss) instead of one per cell
   bool large_alpha = false; // network cells: q_c of the instance; WN constant rates: β∞ (§3.9)
   bool flow = false;       // discrete WN cells: α_eff of the flow with the same rates (alpha_eff_flow)
+  bool gf_at_alpha_eff = false; // flows: relative error of the GF limit at the measured α_eff (T1 dual)
 };
 
 struct Experiment {

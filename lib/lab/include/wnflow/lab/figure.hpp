@@ -5,6 +5,7 @@
 // reads it, and renders PNG (pngcairo) and SVG in a gnuplot session that gets the same
 // commands with each plot's data sent inline. A user restyles a figure by editing the script
 // and running `gnuplot <name>.gp` in the figures directory: it draws the same images.
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,6 +44,15 @@ struct FigureSpec {
   std::string slope;
   // Only rows whose column equals one of the listed texts take part (all conditions hold).
   std::map<std::string, std::vector<std::string>> where;
+  // Reference functions of x drawn in every panel over the data (black, dash-dotted, keyed by
+  // title), e.g. {"function": "1", "title": "x = 0 (error 1)"}. A function is gnuplot syntax in
+  // x: numbers, x, + - * / ** ( ) and the functions exp, log, log10, sqrt, abs.
+  struct Reference {
+    std::string function, title;
+  };
+  std::vector<Reference> references;
+  // y axis limits (NaN: automatic). Medians outside them are counted in the panel title.
+  double ymin = std::numeric_limits<double>::quiet_NaN(), ymax = std::numeric_limits<double>::quiet_NaN();
 };
 
 // From the "figure" object of an experiment config. Every key is checked: an unknown key, a
