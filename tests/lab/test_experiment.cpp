@@ -143,6 +143,39 @@ BOOST_AUTO_TEST_CASE(trajectory_cells_emit_one_row_per_sample) {
   for (std::size_t i = 1; i < t.rows(); ++i) BOOST_TEST(t.number(i, "sample_t") > t.number(i - 1, "sample_t"));
   BOOST_TEST(t.number(t.rows() - 1, "sample_loss") < 1e-12 * t.number(0, "sample_loss"));
   BOOST_TEST(t.number(0, "rate_predicted") > 0.0);
+  // The rows of the fitted window carry lambda_pred (t - t0) and loss / loss(t0): they start at
+  // (0, 1), and where the fitted rate matches the predicted one (T5), loss / loss(t0) follows
+  // exp(-2 x) to the ratio of the two rates.
+  std::vector<std::size_t> window;
+  for (std::size_t i = 0; i < t.rows(); ++i)
+    if (!std::isnan(t.number(i, "sample_t_fit"))) window.push_back(i);
+  BOOST_REQUIRE(window.size() >= 8u);
+  BOOST_TEST(t.number(window.front(), "sample_t_fit") == 0.0);
+  BOOST_TEST(t.number(window.front(), "sample_loss_fit") == 1.0);
+  for (std::size_t k = 1; k < window.size(); ++k) BOOST_TEST(window[k] == window[k - 1] + 1);  // contiguous
+  const double ratio = t.number(0, "rate_measured") / t.number(0, "rate_predicted");
+  BOOST_TEST(std::abs(ratio - 1) < 0.02);
+  const std::size_t last = window.back();
+  BOOST_TEST(std::log(t.number(last, "sample_loss_fit")) / (-2 * t.number(last, "sample_t_fit")) ==
+                 ratio, boost::test_tools::tolerance(0.02));
+}
+
+BOOST_AUTO_TEST_CASE(gf_error_at_alpha_eff_is_the_wn_limit_error) {
+  // T3: the WN limit is the GF limit at alpha_eff. The flow's relative error against the error of
+  // the T1 dual solution at the measured alpha_eff (computed without the flow).
+  const Experiment e = parse_experiment(R"({
+    "name": "t", "problem": {"N": 16, "M": 8, "sparsity": 2, "seed": 3, "sign": "signed"},
+    "algorithms": [{"kind": "wn", "ratio": 0.5}, {"kind": "wn", "ratio": 0.5, "normalize": "separate"}],
+    "depth": [2], "alpha": [0.1],
+    "integrate": {"rtol": 1e-10, "atol": 1e-14, "t_max": 1e9, "loss_tol": 1e-24},
+    "measure": {"l1": false, "gf_at_alpha_eff": true}})",
+                                        "t");
+  Table t(result_columns());
+  for (const auto& c : expand_cells(e)) t.add_row(run_cell(e, c).front());
+  BOOST_REQUIRE(t.rows() == 2u);
+  BOOST_TEST(t.text(0, "status") == "ok");
+  BOOST_TEST(t.number(0, "gf_error_at_alpha_eff") == t.number(0, "relative_error"), boost::test_tools::tolerance(1e-5));
+  BOOST_TEST(std::isnan(t.number(1, "gf_error_at_alpha_eff")));  // two scales: no single GF limit
 }
 
 BOOST_AUTO_TEST_CASE(discrete_cells_report_the_searched_step) {

@@ -287,11 +287,23 @@ BOOST_AUTO_TEST_CASE(lines_figure_files_and_determinism) {
   BOOST_TEST(script.find("'err.csv'") != std::string::npos);
   BOOST_TEST(script.find("pngcairo") != std::string::npos);
   BOOST_TEST(script.find("set terminal svg") != std::string::npos);
-  BOOST_TEST(script.find("yerrorlines") != std::string::npos);
+  // With a theory curve the data are markers (no joining line) and the theory a line.
+  BOOST_TEST(script.find("yerrorbars") != std::string::npos);
+  BOOST_TEST(script.find("yerrorlines") == std::string::npos);
   BOOST_TEST(script.find("'sign=positive'") != std::string::npos);
-  // The key: one entry per series, one for the style of the predicted curves.
+  // Theory is drawn over the data: in each panel's plot every data series comes first.
+  const auto first_plot = script.find("  plot "), second_plot = script.find("  plot ", first_plot + 1);
+  std::string panel = script.substr(first_plot, second_plot - first_plot);
+  panel = panel.substr(0, panel.find("\n  set title"));
+  BOOST_TEST(panel.rfind("yerrorbars") < panel.find("'predicted_median' with lines"));
+  BOOST_TEST(panel.find(" title ") == std::string::npos);  // panels have no key of their own
+  // One legend for the figure: one entry per series, one for the style of the predicted curves,
+  // drawn once (the script draws it for each image in its loop).
   BOOST_TEST(script.find("title 'GF'") != std::string::npos);
-  BOOST_TEST(script.find("dt 2 title 'theory'") != std::string::npos);
+  BOOST_TEST(script.find("dt 1 lw 1.5 title 'theory'") != std::string::npos);
+  std::size_t keys = 0;
+  for (auto at = script.find("set key center"); at != std::string::npos; at = script.find("set key center", at + 1)) ++keys;
+  BOOST_TEST(keys == 1u);
   BOOST_TEST(script.find(tmp.str()) == std::string::npos);  // relative paths only
 
   // Same table, another directory: byte-identical data and script.
@@ -316,7 +328,13 @@ BOOST_AUTO_TEST_CASE(heatmap_figure) {
   const FigureFiles f = draw_figure(rows, spec, tmp.str());
   check_outputs(f);
   BOOST_TEST(f.points == 48u);  // 3 panels x 16 cells
-  BOOST_TEST(slurp(f.script).find("set multiplot layout 2,2") != std::string::npos);
+  // 3 panels on a 2 x 2 grid: the third starts the second row at the left; no legend strip.
+  const std::string script = slurp(f.script);
+  std::size_t origins = 0;
+  for (auto at = script.find("set origin"); at != std::string::npos; at = script.find("set origin", at + 1)) ++origins;
+  BOOST_TEST(origins == 3u);  // one per panel (the script loops over the two images)
+  BOOST_TEST(script.find("set origin 0.50000,") != std::string::npos);
+  BOOST_TEST(script.find("set key center") == std::string::npos);
   check_script_redraws(f, tmp, "phase");
 }
 
@@ -460,4 +478,52 @@ BOOST_AUTO_TEST_CASE(status_is_counted_never_aggregated) {
   const FigureFiles g = draw_figure(cells, h, tmp.str());
   BOOST_TEST(g.points == 1u);
   BOOST_TEST(g.skipped == 1u);
+}
+
+// References are checked arithmetic in x (a config cannot reach gnuplot's system()); yrange
+// takes numbers or null; medians the axis cannot show are counted in the panel title; the title
+// names the instance; a series column named in labels is shown as label=value; a series has one
+// colour in every panel.
+BOOST_AUTO_TEST_CASE(references_ranges_and_titles) {
+  const std::string bad = input_error([] {
+    parse_figure_spec(json::parse(R"j({"name": "a", "x": "x", "y": "y",
+        "references": [{"function": "system('rm -rf /')", "title": "t"}]})j"), "e.json");
+  });
+  BOOST_TEST(bad.find("e.json: figure.references.function must be a function of x") == 0u);
+  for (const char* f : {"1", "exp(-2*x)", "1e-3*x**2 + log10(x)"}) {
+    json j = json::parse(R"({"name": "a", "x": "x", "y": "y"})");
+    j["references"] = json::array({{{"function", f}, {"title", "t"}}});
+    BOOST_CHECK_NO_THROW(parse_figure_spec(j, "e.json"));
+  }
+  BOOST_TEST(input_error([] {
+    parse_figure_spec(json::parse(R"({"name": "a", "x": "x", "y": "y", "yrange": [1, 0.5]})"), "e.json");
+  }).find("figure.yrange must have low < high") != std::string::npos);
+  BOOST_TEST(input_error([] {
+    parse_figure_spec(json::parse(R"({"name": "a", "x": "x", "y": "y", "yrange": ["a", 1]})"), "e.json");
+  }).find("figure.yrange must be [low, high]") != std::string::npos);
+
+  // Panel p1: GF at 1e-6 (below the range), 0 (not on a log axis), 1; panel p2 has WN only.
+  const Table rows = table({"N", "M", "s", "trial", "panel", "algorithm", "alpha", "err"},
+                           {{"60", "20", "3", "0", "p1", "GF", "1", "1e-6"},
+                            {"60", "20", "3", "1", "p1", "GF", "2", "0"},
+                            {"60", "20", "3", "0", "p1", "GF", "3", "1"},
+                            {"60", "20", "3", "0", "p2", "WN", "1", "2"},
+                            {"60", "20", "3", "1", "p2", "WN", "2", "3"}});
+  const FigureSpec spec = parse_figure_spec(json::parse(R"({"name": "r", "x": "alpha", "y": "err",
+      "series": "algorithm", "panels": "panel", "logy": true, "yrange": [1e-3, null],
+      "labels": {"algorithm": "method"},
+      "references": [{"function": "1", "title": "error of x = 0"}]})"), "t");
+  TempDir tmp;
+  const FigureFiles f = draw_figure(rows, spec, tmp.str());
+  check_outputs(f);
+  const std::string script = slurp(f.script);
+  BOOST_TEST(script.find("(off the axis: 1 <= 0, 1 below 0.001)") != std::string::npos);
+  BOOST_TEST(script.find("N = 60, M = 20, s = 3, 2 trials") != std::string::npos);
+  BOOST_TEST(script.find("set yrange [0.001:*]") != std::string::npos);
+  BOOST_TEST(script.find("1 with lines lc rgb '#000000' dt 4 lw 1.2 notitle") != std::string::npos);
+  BOOST_TEST(script.find("title 'error of x = 0'") != std::string::npos);
+  BOOST_TEST(script.find("title 'method=GF'") != std::string::npos);
+  // WN is the second series of the figure, so it has colour 2 in panel p2 where it is alone.
+  BOOST_TEST(script.find("'err_q3' with yerrorlines lc 2") != std::string::npos);
+  BOOST_TEST(script.find("'err_q3' with yerrorlines lc 1") != std::string::npos);
 }
