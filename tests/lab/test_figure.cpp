@@ -290,7 +290,7 @@ BOOST_AUTO_TEST_CASE(lines_figure_files_and_determinism) {
   // With a theory curve the data are markers (no joining line) and the theory a line.
   BOOST_TEST(script.find("yerrorbars") != std::string::npos);
   BOOST_TEST(script.find("yerrorlines") == std::string::npos);
-  BOOST_TEST(script.find("'sign=positive'") != std::string::npos);
+  BOOST_TEST(script.find("\"sign=positive\"") != std::string::npos);
   // Theory is drawn over the data: in each panel's plot every data series comes first.
   const auto first_plot = script.find("  plot "), second_plot = script.find("  plot ", first_plot + 1);
   std::string panel = script.substr(first_plot, second_plot - first_plot);
@@ -463,7 +463,7 @@ BOOST_AUTO_TEST_CASE(status_is_counted_never_aggregated) {
   BOOST_TEST(aggregate(rows, spec).to_csv() == expected);
   TempDir tmp;
   const FigureFiles f = draw_figure(rows, spec, tmp.str());
-  BOOST_TEST(slurp(f.script).find("(left out: 2 not converged, 1 diverged, 1 failed)") != std::string::npos);
+  BOOST_TEST(slurp(f.script).find("\"left out: 2 not converged, 1 diverged, 1 failed\"") != std::string::npos);
   BOOST_TEST(f.points == 1u);
 
   const Table cells = table({"s", "M", "err", "status"}, {{"1", "10", "1e-5", "ok"},
@@ -517,7 +517,7 @@ BOOST_AUTO_TEST_CASE(references_ranges_and_titles) {
   const FigureFiles f = draw_figure(rows, spec, tmp.str());
   check_outputs(f);
   const std::string script = slurp(f.script);
-  BOOST_TEST(script.find("(off the axis: 1 <= 0, 1 below 0.001)") != std::string::npos);
+  BOOST_TEST(script.find("\\noff the axis: 1 <= 0, 1 below 0.001\"") != std::string::npos);
   BOOST_TEST(script.find("N = 60, M = 20, s = 3, 2 trials") != std::string::npos);
   BOOST_TEST(script.find("set yrange [0.001:*]") != std::string::npos);
   BOOST_TEST(script.find("1 with lines lc rgb '#000000' dt 4 lw 1.2 notitle") != std::string::npos);

@@ -695,14 +695,15 @@ std::string panel_title(const FigureSpec& spec, const Panel& panel) {
   if (c.not_converged) counts.push_back(std::to_string(c.not_converged) + " not converged");
   if (c.diverged) counts.push_back(std::to_string(c.diverged) + " diverged");
   if (c.failed) counts.push_back(std::to_string(c.failed) + " failed");
-  if (!counts.empty()) title += (title.empty() ? "" : " ") + std::string("(left out: ") + join(counts, ", ") + ")";
+  // Each count on a line of its own, so a long title never runs into the next panel's.
+  if (!counts.empty()) title += (title.empty() ? "" : "\n") + std::string("left out: ") + join(counts, ", ");
   // Converged medians the axes cannot show are named too, never silently dropped.
   std::vector<std::string> off;
   const OffAxis& o = panel.off_axis;
   if (o.nonpositive) off.push_back(std::to_string(o.nonpositive) + " <= 0");
   if (o.below) off.push_back(std::to_string(o.below) + " below " + gp_number(spec.ymin));
   if (o.above) off.push_back(std::to_string(o.above) + " above " + gp_number(spec.ymax));
-  if (!off.empty()) title += (title.empty() ? "" : " ") + std::string("(off the axis: ") + join(off, ", ") + ")";
+  if (!off.empty()) title += (title.empty() ? "" : "\n") + std::string("off the axis: ") + join(off, ", ");
   return title;
 }
 
@@ -1032,7 +1033,7 @@ void draw_panels(Commands& out, const FigureSpec& spec, const FigureData& d, con
     out.line("set origin " + fraction(static_cast<double>(col * kPanelWidth) / w) + "," +
              fraction(static_cast<double>(l.key + (l.rows - 1 - row) * kPanelHeight) / h));
     out.line("set size " + fraction(kPanelWidth / w) + "," + fraction(kPanelHeight / h));
-    out.line("set title " + gp_quote(panel_title(spec, panel)));
+    out.line("set title " + gp_dquote(panel_title(spec, panel)));
     if (panel.valid == 0) {
       // gnuplot refuses a plot without a single placeable point; say so in the panel instead
       // (an invisible constant on fixed ranges that suit log axes too).
