@@ -75,6 +75,20 @@ for sig in INT TERM; do
   no_duplicates "$out/many.journal.csv" || fail "duplicated cells after SIG$sig"
 done
 
+# A config that differs only in what the presentation reads (title, description, figures)
+# resumes the journal: every cell comes from it, none runs again, and the table is unchanged.
+python3 - "$cfg/many.json" "$tmp/restyled.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["title"] = "restyled"; c["description"] = "only the presentation changed"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+cp "$tmp/ref/many.csv" "$tmp/many.before.csv"
+"$bin" sweep --config "$tmp/restyled.json" --out "$tmp/ref" --no-figures >"$tmp/restyled.out" 2>&1 || fail "restyled config: $(cat "$tmp/restyled.out")"
+cells=$(grep -o '[0-9]*/[0-9]* cells' "$tmp/restyled.out" | tail -1 | cut -d/ -f2 | cut -d' ' -f1)
+grep -q "($cells from the journal)" "$tmp/restyled.out" || fail "restyled config ran cells again: $(tail -1 "$tmp/restyled.out")"
+cmp -s "$tmp/many.before.csv" "$tmp/ref/many.csv" || fail "restyled config changed the table"
+
 # A journal written for another config is refused, naming the file.
 sed 's/"seed": 11/"seed": 12/' "$cfg/many.json" >"$tmp/many2.json"
 expect_error 2 "another config" -- sweep --config "$tmp/many2.json" --out "$tmp/ref"

@@ -405,6 +405,11 @@ Experiment parse_experiment_text(const std::string& json_text, const std::string
   }
   Experiment e;
   e.canonical_json = root.dump();
+  {
+    json results = root;
+    for (const char* presentation : {"title", "description", "figures"}) results.erase(presentation);
+    e.result_json = results.dump();
+  }
   Obj o(root, source + ": ");
 
   if (!o.has("name")) throw InputError(source + ": name is required");

@@ -185,7 +185,7 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   JournalLock journal_lock(meta_path);
   // Resume: a journal is only used together with the config it was written for.
   if (file_exists(summary.journal_path)) {
-    if (!file_exists(meta_path) || slurp(meta_path) != e.canonical_json + "\n")
+    if (!file_exists(meta_path) || slurp(meta_path) != e.result_json + "\n")
       throw InputError("journal '" + summary.journal_path + "' was written for another config of experiment '" +
                        e.name + "': remove " + e.name + ".journal.* or use another output directory");
     const Table journal = Table::read(summary.journal_path, /*accept_partial_last_line=*/true);
@@ -217,7 +217,7 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
     }
     if (dropped) write_file_atomically(summary.journal_path, kept);
   } else {
-    journal_lock.write(e.canonical_json + "\n");
+    journal_lock.write(e.result_json + "\n");
     write_file_atomically(summary.journal_path, Table::csv_line(columns));
   }
 

@@ -108,6 +108,10 @@ struct Experiment {
   MeasureOptions measure;
   std::vector<FigureSpec> figures;
   std::string canonical_json; // the effective config (quick patch applied), normalized
+  // canonical_json without what only the presentation reads (title, description, figures): a
+  // journal is resumed only under the same result_json, so a figure can be restyled in the
+  // config and redrawn from the journal without running a cell again.
+  std::string result_json;
 };
 
 // Parses and checks an experiment. With quick = true the config's "quick" object is applied
