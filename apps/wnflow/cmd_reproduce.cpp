@@ -181,7 +181,8 @@ Action add_reproduce(CLI::App& cmd) {
     const char* path_env = std::getenv("PATH");
     const ScreenshotOutcome shot = screenshot_report(run.out_dir, find_chromium(path_env ? path_env : ""));
     if (shot.made)
-      std::cout << "wrote " << shot.png << " (report.html in Chromium, " << shot.width << "x" << shot.height << " px)\n";
+      std::cout << "wrote " << run.out_dir << "/report.png (report.html in Chromium, " << shot.width << "x"
+                << shot.height << " px)\n";
     else
       std::cerr << "report.png not made: " << shot.reason << "\n";
     return report.verification.failed > 0 ? 1 : ok;
