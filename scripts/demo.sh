@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ./build/wnflow reproduce --out results "$@"
-echo "open results/report.html (figures in results/figures/)"
+echo "open results/report.html (figures in results/figures/; results/report.png is the page in Chromium)"

@@ -4,6 +4,7 @@
 // report is still written), 2 bad input (before any work), 3 a figure could not be drawn,
 // 130 interrupted (rerun the same command to resume the sweeps).
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -13,6 +14,7 @@
 #include <wnflow/lab/csv.hpp>
 #include <wnflow/model/errors.hpp>
 #include <wnflow/lab/report.hpp>
+#include <wnflow/lab/report_screenshot.hpp>
 #include <wnflow/lab/verify.hpp>
 
 #include "builtin_experiments.hpp"
@@ -113,7 +115,8 @@ Action add_reproduce(CLI::App& cmd) {
   cmd.add_flag("--no-verify", a->no_verify, "skip the verification suite");
   cmd.footer(
       "Writes <out>/<experiment>.csv, <out>/figures/*.{png,svg,csv,gp}, <out>/verify.csv, <out>/report.md and\n"
-      "<out>/report.html. Interrupted runs resume: rerun the same command.");
+      "<out>/report.html, and <out>/report.png (report.html in headless Chromium) when chromium is on PATH.\n"
+      "Interrupted runs resume: rerun the same command.");
   return [a]() -> int {
     MpiJob job(a->threads);
     if (job.rank() > 0) return job.serve();  // rank 0 verifies, sweeps and reports
@@ -174,6 +177,14 @@ Action add_reproduce(CLI::App& cmd) {
     std::cout << "wrote " << run.out_dir << "/report.md and " << run.out_dir << "/report.html ("
               << report.sections.size() << " experiments, " << figures << " figures, " << format_number(report.wall_seconds)
               << " s)\n";
+    // The page as a browser shows it; optional, so its absence is a note, not a failure.
+    const char* path_env = std::getenv("PATH");
+    const ScreenshotOutcome shot = screenshot_report(run.out_dir, find_chromium(path_env ? path_env : ""));
+    if (shot.made)
+      std::cout << "wrote " << run.out_dir << "/report.png (report.html in Chromium, " << shot.width << "x"
+                << shot.height << " px)\n";
+    else
+      std::cerr << "report.png not made: " << shot.reason << "\n";
     return report.verification.failed > 0 ? 1 : ok;
   };
 }

@@ -133,6 +133,13 @@ if mpi 2 "$bin" reproduce --config "$tmp/list.json" --out "$tmp/rep" --no-verify
   cmp -s "$tmp/ref/tiny.csv" "$tmp/rep/tiny.csv" || fail "reproduce on 2 ranks: tiny.csv differs from 1 thread"
   [ -s "$tmp/rep/tiny2.csv" ] && [ -s "$tmp/rep/report.md" ] || fail "reproduce on 2 ranks: tiny2.csv or report.md missing"
   grep -q "MPI ranks" "$tmp/rep/report.md" || fail "the report does not say it ran on 2 ranks"
+  # The screenshot is rank 0's alone: said once, made once (or said once not to be made).
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+    [ "$(grep -c 'report.png' "$tmp/out")" -eq 1 ] && [ -s "$tmp/rep/report.png" ] ||
+      fail "reproduce on 2 ranks: report.png not made once: $(grep report.png "$tmp/out" "$tmp/err")"
+  else
+    [ "$(grep -c 'report.png not made' "$tmp/err")" -eq 1 ] || fail "reproduce on 2 ranks: no single note on report.png"
+  fi
 else
   fail "mpirun -np 2 wnflow reproduce: exit $?: $(cat "$tmp/err")"
 fi
