@@ -168,6 +168,8 @@ Action add_reproduce(CLI::App& cmd) {
       s.summary = status_table(outcome.sweep.table);
       s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       s.figures = outcome.figures;
+      s.cells = outcome.sweep.total;
+      s.resumed = outcome.sweep.resumed;
       report.sections.push_back(std::move(s));
     }
     report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -74,6 +74,8 @@ Report sample_report(const fs::path& dir) {
   e2.figures[0].png = "figures/e2.png";
   e2.figures[0].svg = "figures/e2.svg";
   e2.wall_seconds = 3;
+  e2.cells = 40;
+  e2.resumed = 25;  // an interrupted run had journaled these: the time is not theirs
 
   ReportSection e3;  // no figure (an experiment that drew none)
   e3.title = "E3 without figure";
@@ -173,7 +175,9 @@ BOOST_AUTO_TEST_CASE(markdown_links_exist) {
   BOOST_TEST(md.find("| WN\\|polar | — | 12 |") != std::string::npos);
   BOOST_TEST(md.find("| statement | instance | predicted | measured | tolerance | verdict | note |") != std::string::npos);
   BOOST_TEST(md.find("| T2 WN limit | P+ N=36 L=2 <wn> | — | — | — | SKIP | did not converge |") != std::string::npos);
-  BOOST_TEST(md.find("Wall time: 12.3 s") != std::string::npos);
+  BOOST_TEST(md.find("Wall time: 12.3 s\n") != std::string::npos);
+  BOOST_TEST(md.find("Wall time: 3.0 s (25 of 40 cells taken from the journal of an earlier run, not computed in this time)") !=
+             std::string::npos);
   BOOST_TEST(md.find("Total wall time: 1 min 15 s") != std::string::npos);
 }
 

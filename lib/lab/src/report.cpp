@@ -167,7 +167,7 @@ std::string markdown(const Report& report, const std::vector<std::vector<fs::pat
       md << "![" << alt << "](" << (bracket ? "<" + link + ">" : link) << ")\n\n";
     }
     if (!s.summary.columns().empty()) md << md_table(s.summary.columns(), summary_rows(s.summary)) << "\n";
-    md << "Wall time: " << seconds_text(s.wall_seconds) << "\n\n";
+    md << "Wall time: " << section_time_text(s) << "\n\n";
   }
   const VerifyReport& v = report.verification;
   md << "## Verification\n\n" << verification_counts(v) << "\n\n";
@@ -308,7 +308,7 @@ std::string html(const Report& report, const std::vector<std::vector<std::string
         h << "<figure>\n" << svgs[i][k] << "\n<figcaption>" << html_escape(figure_name(s.figures[k]))
           << "</figcaption>\n</figure>\n";
     if (!s.summary.columns().empty()) h << html_table(s.summary.columns(), summary_rows(s.summary));
-    h << "<p class=\"wall\">Wall time: " << html_escape(seconds_text(s.wall_seconds)) << "</p>\n";
+    h << "<p class=\"wall\">Wall time: " << html_escape(section_time_text(s)) << "</p>\n";
     if (!s.config_json.empty())
       h << "<details><summary>Configuration</summary>\n<pre>" << html_escape(pretty_json(s.config_json))
         << "</pre></details>\n";
@@ -335,6 +335,14 @@ std::string html(const Report& report, const std::vector<std::vector<std::string
 }
 
 }  // namespace
+
+std::string section_time_text(const ReportSection& s) {
+  std::string text = seconds_text(s.wall_seconds);
+  if (s.resumed > 0)
+    text += " (" + std::to_string(s.resumed) + " of " + std::to_string(s.cells) +
+            " cells taken from the journal of an earlier run, not computed in this time)";
+  return text;
+}
 
 void write_report(const Report& report, const std::string& dir) {
   std::error_code ec;

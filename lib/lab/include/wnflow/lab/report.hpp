@@ -18,7 +18,14 @@ struct ReportSection {
   Table summary;             // a small table printed under the figures (may be empty)
   std::string config_json;   // the experiment config actually run
   double wall_seconds = 0;
+  // Cells in the experiment and how many of them an earlier, interrupted run had journaled:
+  // the wall time then covers only the rest, and the report says so.
+  std::size_t cells = 0, resumed = 0;
 };
+
+// "1.1 s", or "1.1 s (1815 of 1815 cells taken from the journal of an earlier run, not computed
+// in this time)" when cells were resumed.
+std::string section_time_text(const ReportSection& s);
 
 struct Report {
   std::string title = "wnflow reproduction";
