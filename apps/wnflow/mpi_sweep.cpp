@@ -18,6 +18,7 @@ bool built_with_mpi() { return false; }
 #else
 
 #include <mpi.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,6 +112,13 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
+// CPU time of this process (user + system, every thread).
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 std::string host_name() {
   char name[MPI_MAX_PROCESSOR_NAME] = {};
   int len = 0;
@@ -159,12 +167,18 @@ struct Reader {
 struct CellResult {
   std::size_t index = 0;
   double seconds = 0;
+  double rank_cpu = 0, rank_mpi_cpu = 0;  // the sender's CPU time since the experiment arrived
   CellRows rows;
 };
 
+// A result message: "process_cpu mpi_thread_cpu\n" (the server's CPU seconds since the
+// experiment arrived: every thread, and its MPI thread), then encode_rows.
 CellResult decode_rows(const std::string& text) {
-  Reader r{text};
   CellResult c;
+  const std::size_t line = text.find('\n');
+  if (line == std::string::npos || std::sscanf(text.c_str(), "%lf %lf", &c.rank_cpu, &c.rank_mpi_cpu) != 2)
+    throw std::runtime_error("malformed message from an MPI rank");
+  Reader r{text, line + 1};
   c.index = r.number(' ');
   const std::size_t space = text.find(' ', r.at);
   if (space == std::string::npos) throw std::runtime_error("malformed message from an MPI rank");
@@ -214,6 +228,7 @@ struct Peer {
   bool lost = false;              // did not answer, or a send to it failed
   std::vector<std::size_t> held;  // cells handed to it and not yet reported
   std::size_t ran = 0;            // in the current run()
+  double cpu = 0, mpi_cpu = 0;    // its CPU seconds in the current run() (all threads; MPI thread)
   std::string name(int rank) const {
     return "rank " + std::to_string(rank) + " (host " + host + ", pid " + std::to_string(pid) + ")";
   }
@@ -267,7 +282,8 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   const double cpu_start = thread_cpu_seconds();
   double journal_seconds = 0;
   std::size_t remote_results = 0;
-  for (auto& p : peers_) p.ran = 0;
+  const double process_cpu_start = process_cpu_seconds();
+  for (auto& p : peers_) p.ran = p.cpu = p.mpi_cpu = 0;
   for (std::size_t r = 1; r < peers_.size(); ++r)
     if (!peers_[r].lost && !send(int(r), tag_experiment, e.canonical_json)) peers_[r].lost = true;
 
@@ -343,6 +359,8 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
     if (tag == tag_result) {
       CellResult c = decode_rows(text);
       take_back(source, c.index);
+      p.cpu = c.rank_cpu;
+      p.mpi_cpu = c.rank_mpi_cpu;
       {
         std::lock_guard<std::mutex> lock(error_mutex);
         cell_seconds.push_back(c.seconds);
@@ -474,6 +492,14 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   std::ostringstream line;
   line << e.name << ": MPI, " << peers_.size() << " ranks; cells run by rank";
   for (std::size_t r = 0; r < peers_.size(); ++r) line << ' ' << r << ':' << peers_[r].ran;
+  peers_[0].cpu = process_cpu_seconds() - process_cpu_start;
+  peers_[0].mpi_cpu = cpu;
+  line << "; CPU s by rank in this sweep (all threads/MPI thread)";
+  for (std::size_t r = 0; r < peers_.size(); ++r) {
+    char b[64];
+    std::snprintf(b, sizeof b, " %zu:%.3f/%.3f", r, peers_[r].cpu, peers_[r].mpi_cpu);
+    line << b;
+  }
   const double handed = double(std::max<std::size_t>(1, remote_results));
   char buf[240];
   std::snprintf(buf, sizeof buf,
@@ -538,6 +564,7 @@ int MpiJob::serve() {
   std::vector<std::size_t> running;
   std::vector<std::pair<Tag, std::string>> outbox;
   bool quit = false;
+  double cpu_start = 0, mpi_cpu_start = 0;  // at the experiment's arrival
 
   std::thread compute([&] {
     const int products = threads > 1 ? 1 : matvec_threads();
@@ -586,6 +613,8 @@ int MpiJob::serve() {
       worked = true;
       std::unique_lock<std::mutex> lock(mutex);
       if (tag == tag_experiment) {
+        cpu_start = process_cpu_seconds();
+        mpi_cpu_start = thread_cpu_seconds();
         try {
           experiment = std::make_shared<const Experiment>(parse_experiment(text, "the config sent by rank 0"));
           cells = expand_cells(*experiment);
@@ -620,7 +649,15 @@ int MpiJob::serve() {
       std::lock_guard<std::mutex> lock(mutex);
       out.swap(outbox);
     }
-    for (const auto& [t, m] : out) send(0, t, m);
+    for (auto& [t, m] : out) {
+      if (t == tag_result) {
+        char head[64];
+        std::snprintf(head, sizeof head, "%.6f %.6f\n", process_cpu_seconds() - cpu_start,
+                      thread_cpu_seconds() - mpi_cpu_start);
+        m.insert(0, head);
+      }
+      send(0, t, m);
+    }
     if (!out.empty()) worked = true;
     if (worked) idle.reset();
     else idle.wait();
