@@ -18,6 +18,7 @@ bool built_with_mpi() { return false; }
 #else
 
 #include <mpi.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ bool built_with_mpi() { return false; }
 #include <deque>
 #include <exception>
 #include <iostream>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -75,13 +77,49 @@ bool launched_by_mpi() {
 pid_t g_launcher = 0;
 bool launcher_gone() { return g_launcher != 0 && ::getppid() != g_launcher; }
 
-bool send(int to, Tag tag, const std::string& text) {
-  return MPI_Send(text.data(), int(text.size()), MPI_CHAR, to, tag, MPI_COMM_WORLD) == MPI_SUCCESS;
+// Sends in flight. No send blocks: Open MPI's blocking MPI_Send waits for the shared-memory
+// transport to take the message by spinning in its progress loop, and while the receiver
+// sleeps between probes that spin took 15 % of a server rank's CPU (perf, E1 on two ranks),
+// CPU its cells needed. A send is posted (MPI_Isend) and completes during later probes.
+// Only the main thread calls MPI (MPI_THREAD_FUNNELED), so one list per process suffices.
+std::list<std::pair<std::string, MPI_Request>> g_sends;
+
+// Completes what it can (and so drives Open MPI's progress); whether every send is done.
+bool progress_sends() {
+  for (auto it = g_sends.begin(); it != g_sends.end();) {
+    int flag = 0;
+    // A send that fails (its peer is gone) is dropped: the peer is reported another way.
+    if (MPI_Test(&it->second, &flag, MPI_STATUS_IGNORE) != MPI_SUCCESS || flag) it = g_sends.erase(it);
+    else ++it;
+  }
+  return g_sends.empty();
+}
+
+bool send(int to, Tag tag, std::string text) {
+  g_sends.emplace_back(std::move(text), MPI_REQUEST_NULL);
+  auto& [buffer, request] = g_sends.back();
+  if (MPI_Isend(buffer.data(), int(buffer.size()), MPI_CHAR, to, tag, MPI_COMM_WORLD, &request) != MPI_SUCCESS) {
+    g_sends.pop_back();
+    return false;
+  }
+  return true;
+}
+
+// Waits (polling, 100 us apart) until every send is done; false when some did not complete
+// in `seconds` (MPI_Finalize would then wait for them forever).
+bool drain_sends(double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!progress_sends()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return true;
 }
 
 // A waiting message from `from` (or any rank), received. Never blocks: Open MPI's blocking
 // receive spins a core, which the cells need.
 bool poll(int from, int& source, int& tag, std::string& text) {
+  progress_sends();
   int flag = 0;
   MPI_Status st;
   if (MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS || !flag) return false;
@@ -94,21 +132,50 @@ bool poll(int from, int& source, int& tag, std::string& text) {
   return true;
 }
 
-// Sleeps between empty polls, 20 µs doubling to 1 ms: a result waits at most 1 ms, and an
-// idle rank costs about a thousand probes a second.
+// Sleeps between empty polls, 20 µs doubling to 1 ms: for the short phases that wait for one
+// answer (the ranks' hellos, their answers to a halt).
 struct Backoff {
   int us = 20;
-  void reset() { us = 20; }
   void wait() {
     std::this_thread::sleep_for(std::chrono::microseconds(us));
     us = std::min(us * 2, 1000);
   }
 };
 
+// While cells run, a waiting MPI thread probes at a steady pace: an eighth of a recent cell's
+// CPU time, within [1 ms, 10 ms]. Each wake-up costs about 15 us of CPU on this virtual machine
+// and takes a core from a cell for that long, so probing faster than results can arrive only
+// costs (a 20 us backoff reset after every message took 5 % of a core on rank 0 and as much on a
+// server, E1 on two ranks); the cells each rank holds beyond its threads (kReserve) cover the
+// round trip of a result and the next cell through two such sleeps.
+class PollPeriod {
+ public:
+  void observe(double cell_seconds) { mean_ = mean_ > 0 ? 0.75 * mean_ + 0.25 * cell_seconds : cell_seconds; }
+  std::chrono::microseconds get() const {
+    return std::chrono::microseconds(long(std::clamp(1e6 * mean_ / 8, 1000.0, 10000.0)));
+  }
+
+ private:
+  double mean_ = 0;  // moving average of the cells' CPU seconds
+};
+
+// Cells a rank holds beyond its threads: the next cells wait there while a result travels to
+// rank 0 and the next cell back (up to two poll periods of at least 1 ms). Largest first, the
+// last cells are the shortest: with two held, a server idled 11-13 % of E1's sweep (its CPU
+// against the sweep's wall time, two ranks); with four, 4 %.
+constexpr int kReserve = 4;
+
 double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// CPU time of this process (user + system, every thread).
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 std::string host_name() {
@@ -159,12 +226,18 @@ struct Reader {
 struct CellResult {
   std::size_t index = 0;
   double seconds = 0;
+  double rank_cpu = 0, rank_mpi_cpu = 0;  // the sender's CPU time since the experiment arrived
   CellRows rows;
 };
 
+// A result message: "process_cpu mpi_thread_cpu\n" (the server's CPU seconds since the
+// experiment arrived: every thread, and its MPI thread), then encode_rows.
 CellResult decode_rows(const std::string& text) {
-  Reader r{text};
   CellResult c;
+  const std::size_t line = text.find('\n');
+  if (line == std::string::npos || std::sscanf(text.c_str(), "%lf %lf", &c.rank_cpu, &c.rank_mpi_cpu) != 2)
+    throw std::runtime_error("malformed message from an MPI rank");
+  Reader r{text, line + 1};
   c.index = r.number(' ');
   const std::size_t space = text.find(' ', r.at);
   if (space == std::string::npos) throw std::runtime_error("malformed message from an MPI rank");
@@ -214,6 +287,7 @@ struct Peer {
   bool lost = false;              // did not answer, or a send to it failed
   std::vector<std::size_t> held;  // cells handed to it and not yet reported
   std::size_t ran = 0;            // in the current run()
+  double cpu = 0, mpi_cpu = 0;    // its CPU seconds in the current run() (all threads; MPI thread)
   std::string name(int rank) const {
     return "rank " + std::to_string(rank) + " (host " + host + ", pid " + std::to_string(pid) + ")";
   }
@@ -253,7 +327,7 @@ class MpiRunner : public CellRunner {
       if (peers_[r].lost) all = false;
       else if (!send(int(r), tag_release, "")) all = false;
     }
-    return all;
+    return drain_sends(5) && all;
   }
 
  private:
@@ -267,7 +341,8 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   const double cpu_start = thread_cpu_seconds();
   double journal_seconds = 0;
   std::size_t remote_results = 0;
-  for (auto& p : peers_) p.ran = 0;
+  const double process_cpu_start = process_cpu_seconds();
+  for (auto& p : peers_) p.ran = p.cpu = p.mpi_cpu = 0;
   for (std::size_t r = 1; r < peers_.size(); ++r)
     if (!peers_[r].lost && !send(int(r), tag_experiment, e.canonical_json)) peers_[r].lost = true;
 
@@ -337,12 +412,16 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
     if (it == held.end()) throw std::runtime_error("MPI rank " + std::to_string(source) + " reported a cell it did not hold");
     held.erase(it);
   };
+  PollPeriod period;  // the scheduling loop's sleep
   // One message from a server; true when it was a result.
   const auto handle = [&](int source, int tag, const std::string& text) {
     Peer& p = peers_[std::size_t(source)];
     if (tag == tag_result) {
       CellResult c = decode_rows(text);
       take_back(source, c.index);
+      p.cpu = c.rank_cpu;
+      p.mpi_cpu = c.rank_mpi_cpu;
+      period.observe(c.seconds);
       {
         std::lock_guard<std::mutex> lock(error_mutex);
         cell_seconds.push_back(c.seconds);
@@ -374,7 +453,7 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
 
   int source = 0, tag = 0;
   std::string text;
-  Backoff idle;
+  Backoff idle;  // after a halt
   // CPU time of the scheduler's iterations that did something (journal included): wall time
   // would count the moments the thread waits for a core.
   double busy_seconds = 0;
@@ -386,9 +465,9 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
       bool worked = false;
       for (std::size_t r = 1; r < peers_.size(); ++r) {
         Peer& p = peers_[r];
-        // One cell beyond the rank's threads waits there, so that a thread finishing a
+        // kReserve cells beyond the rank's threads wait there, so that a thread finishing a
         // cell does not wait for the round trip.
-        while (!p.lost && p.held.size() < std::size_t(p.threads) + 1) {
+        while (!p.lost && p.held.size() < std::size_t(p.threads + kReserve)) {
           const auto i = next();
           if (!i) break;
           if (!send(int(r), tag_cell, std::to_string(*i) + ' ' + cells[*i].key)) {
@@ -406,8 +485,7 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
       }
       if (worked) busy_seconds += thread_cpu_seconds() - t_iter;
       if (queue_empty() && held_total() == 0 && local_finished) break;
-      if (worked) idle.reset();
-      else idle.wait();
+      if (!worked) std::this_thread::sleep_for(period.get());
     }
   } catch (...) {
     fail(std::current_exception());
@@ -474,6 +552,14 @@ void MpiRunner::run(const Experiment& e, const std::vector<Cell>& cells, const s
   std::ostringstream line;
   line << e.name << ": MPI, " << peers_.size() << " ranks; cells run by rank";
   for (std::size_t r = 0; r < peers_.size(); ++r) line << ' ' << r << ':' << peers_[r].ran;
+  peers_[0].cpu = process_cpu_seconds() - process_cpu_start;
+  peers_[0].mpi_cpu = cpu;
+  line << "; CPU s by rank in this sweep (all threads/MPI thread)";
+  for (std::size_t r = 0; r < peers_.size(); ++r) {
+    char b[64];
+    std::snprintf(b, sizeof b, " %zu:%.3f/%.3f", r, peers_[r].cpu, peers_[r].mpi_cpu);
+    line << b;
+  }
   const double handed = double(std::max<std::size_t>(1, remote_results));
   char buf[240];
   std::snprintf(buf, sizeof buf,
@@ -537,7 +623,10 @@ int MpiJob::serve() {
   std::deque<std::size_t> queue;
   std::vector<std::size_t> running;
   std::vector<std::pair<Tag, std::string>> outbox;
+  std::condition_variable mail;  // the outbox has something: the main thread sends it at once
+  PollPeriod period;             // the main thread's sleep between probes (guarded by mutex)
   bool quit = false;
+  double cpu_start = 0, mpi_cpu_start = 0;  // at the experiment's arrival
 
   std::thread compute([&] {
     const int products = threads > 1 ? 1 : matvec_threads();
@@ -555,9 +644,9 @@ int MpiJob::serve() {
           running.push_back(cell.index);
         }
         std::pair<Tag, std::string> message;
+        const double t0 = thread_cpu_seconds();
         try {
           const MatvecThreadsScope scope(products);
-          const double t0 = thread_cpu_seconds();
           CellRows rows = run_cell(*e, cell);
           message = {tag_result, encode_rows(cell.index, thread_cpu_seconds() - t0, rows)};
         } catch (const InputError& x) {
@@ -570,11 +659,12 @@ int MpiJob::serve() {
         std::lock_guard<std::mutex> lock(mutex);
         running.erase(std::find(running.begin(), running.end(), cell.index));
         outbox.push_back(std::move(message));
+        period.observe(thread_cpu_seconds() - t0);
+        mail.notify_one();
       }
     });
   });
 
-  Backoff idle;
   bool said_bye = false, released = false;
   int source = 0, tag = 0;
   std::string text;
@@ -586,6 +676,8 @@ int MpiJob::serve() {
       worked = true;
       std::unique_lock<std::mutex> lock(mutex);
       if (tag == tag_experiment) {
+        cpu_start = process_cpu_seconds();
+        mpi_cpu_start = thread_cpu_seconds();
         try {
           experiment = std::make_shared<const Experiment>(parse_experiment(text, "the config sent by rank 0"));
           cells = expand_cells(*experiment);
@@ -620,11 +712,22 @@ int MpiJob::serve() {
       std::lock_guard<std::mutex> lock(mutex);
       out.swap(outbox);
     }
-    for (const auto& [t, m] : out) send(0, t, m);
-    if (!out.empty()) worked = true;
-    if (worked) idle.reset();
-    else idle.wait();
+    for (auto& [t, m] : out) {
+      if (t == tag_result) {
+        char head[64];
+        std::snprintf(head, sizeof head, "%.6f %.6f\n", process_cpu_seconds() - cpu_start,
+                      thread_cpu_seconds() - mpi_cpu_start);
+        m.insert(0, head);
+      }
+      send(0, t, std::move(m));
+    }
+    // Sleeps until a thread has a result to send (sent at once: rank 0 journals it and hands
+    // out the next cell), or until the next probe for rank 0's messages. It never spins: the
+    // threads' cells need the cores.
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!worked && out.empty()) mail.wait_for(lock, period.get(), [&] { return !outbox.empty(); });
   }
+  drain_sends(1);
   bool busy;
   {
     std::lock_guard<std::mutex> lock(mutex);

@@ -52,13 +52,34 @@ wait_journal() {
   return 1
 }
 
+# The in-process throughput in the summary line: "sweep R cells/s (N cells in S s, C CPU s)",
+# with N the number of cells of the grid and R = N/S; the same line with and without MPI.
+# usage: reports_throughput <stderr file> <cells> <what>
+reports_throughput() {
+  python3 - "$1" "$2" <<'PY' || fail "$3: no in-process throughput for $2 cells in: $(grep -v 'cells done' "$1")"
+import re, sys
+m = re.search(r"sweep ([0-9.]+) cells/s \((\d+) cells in ([0-9.]+) s, ([0-9.]+) CPU s\)", open(sys.argv[1]).read())
+assert m, "no line"
+rate, n, s, cpu = float(m[1]), int(m[2]), float(m[3]), float(m[4])
+# rate, rounded to 0.1, is n/s for some s within the printed s's rounding (1 ms)
+assert n == int(sys.argv[2]) and s > 0.001 and cpu > 0, m[0]
+assert n / (s + 0.0005) - 0.05 <= rate <= n / (s - 0.0005) + 0.05, m[0]
+PY
+}
+cells_of() { python3 -c 'import csv,sys; print(len({r["cell"] for r in csv.DictReader(open(sys.argv[1]))}))' "$1"; }
+
 run_ok sweep --config "$cfg/mpi.json" --out "$tmp/ref" --threads 1 --no-figures
+mpi_cells=$(cells_of "$tmp/ref/mpi.csv")
+reports_throughput "$tmp/err" "$mpi_cells" "one process"
 run_ok sweep --config "$cfg/many.json" --out "$tmp/ref" --threads 1 --no-figures
 
 # --- 3 ranks and 1 rank: the same table as one thread ---------------------------------------
 if mpi 3 "$bin" sweep --config "$cfg/mpi.json" --out "$tmp/np3" --threads 1 --no-figures >"$tmp/out" 2>"$tmp/err"; then
   cmp -s "$tmp/ref/mpi.csv" "$tmp/np3/mpi.csv" || fail "3 ranks gave another table than 1 thread"
   grep -q "MPI, 3 ranks" "$tmp/err" || fail "3 ranks: no MPI summary line: $(cat "$tmp/err")"
+  grep -Eq "CPU s by rank in this sweep \(all threads/MPI thread\) 0:[0-9.]+/[0-9.]+ 1:[0-9.]+/[0-9.]+ 2:[0-9.]+/[0-9.]+;" \
+    "$tmp/err" || fail "3 ranks: no CPU time for each rank: $(cat "$tmp/err")"
+  reports_throughput "$tmp/err" "$mpi_cells" "3 ranks"
   no_duplicates "$tmp/np3/mpi.journal.csv" || fail "3 ranks: duplicated cells"
 else
   fail "mpirun -np 3 wnflow sweep: exit $?: $(cat "$tmp/err")"

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -119,6 +120,13 @@ class JournalLock {
   int fd_ = -1;
 };
 
+// CPU time of this process so far (user + system, every thread).
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 std::string format_seconds(double s) {
   if (!std::isfinite(s)) return "?";
   char buf[32];
@@ -231,6 +239,8 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
       options.max_cells >= 0 ? std::min(pending.size(), std::size_t(options.max_cells)) : pending.size();
   pending.resize(limit);
   std::size_t finished_now = 0;
+  Clock::time_point sweep_start, last_result;  // the in-process throughput (SweepSummary)
+  double cpu_start = 0, cpu_last = 0;
 
   // Each finished cell: journaled at once, its rows kept for the final table in grid order.
   const auto done_cell = [&](std::size_t index, CellRows rows) {
@@ -246,6 +256,8 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
     results[index] = std::move(rows);
     done[index] = true;
     ++finished_now;
+    last_result = Clock::now();
+    cpu_last = process_cpu_seconds();
     if (options.progress) {
       SweepProgress p;
       p.total = cells.size();
@@ -259,6 +271,8 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
     }
   };
   const auto stop = [&] { return options.stop && options.stop->load(); };
+  sweep_start = last_result = Clock::now();
+  cpu_start = cpu_last = process_cpu_seconds();
   if (options.runner) {
     options.runner->run(e, cells, pending, done_cell, stop);
   } else {
@@ -267,6 +281,8 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   }
 
   summary.ran = finished_now;
+  summary.sweep_seconds = std::chrono::duration<double>(last_result - sweep_start).count();
+  summary.sweep_cpu_seconds = cpu_last - cpu_start;
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   summary.complete = std::all_of(done.begin(), done.end(), [](bool d) { return d; });
   summary.interrupted = !summary.complete;
@@ -285,6 +301,12 @@ std::string SweepSummary::report() const {
   o << experiment << ": " << (resumed + ran) << "/" << total << " cells";
   if (resumed) o << " (" << resumed << " from the journal)";
   o << ", " << failed << " failed, " << not_converged << " not converged, " << format_seconds(wall_seconds);
+  if (ran > 0) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "; sweep %.1f cells/s (%zu cells in %.3f s, %.3f CPU s)", cells_per_second(), ran,
+                  sweep_seconds, sweep_cpu_seconds);
+    o << buf;
+  }
   if (complete) o << " -> " << csv_path;
   else o << "; interrupted: rerun the same command to resume from " << journal_path;
   return o.str();

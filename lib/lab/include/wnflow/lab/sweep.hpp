@@ -67,7 +67,13 @@ struct SweepSummary {
   std::size_t total = 0, resumed = 0, ran = 0, failed = 0, not_converged = 0;
   bool complete = false;            // every cell done and E.csv written
   bool interrupted = false;         // stopped by options.stop or max_cells
-  double wall_seconds = 0;
+  double wall_seconds = 0;          // this call, from reading the journal to the final CSV
+  // Throughput measured in the process, whatever the runner: from the moment the runner starts
+  // handing cells out to the last result journaled (0 when no cell ran), and this process's CPU
+  // time (user + system, every thread) over the same interval. Start-up and shutdown of the
+  // command (an MPI launcher, MPI_Init, MPI_Finalize) lie outside it.
+  double sweep_seconds = 0, sweep_cpu_seconds = 0;
+  double cells_per_second() const { return sweep_seconds > 0 ? double(ran) / sweep_seconds : 0; }
   std::string csv_path, journal_path;
   Table table;                      // the final table (when complete)
   std::string report() const;
