@@ -1,4 +1,4 @@
-# e2_alpha_eff: alpha_eff(inf): integrated flow (points) and T3 prediction (lines)
+# e2_alpha_eff: alpha_eff(inf): integrated flow (points), T3 prediction (lines), cap beta_inf as alpha -> inf (dashed)
 # Drawn by wnflow from e2_alpha_eff.csv (the data exactly as plotted).
 # Restyle: edit this file, then run `gnuplot e2_alpha_eff.gp` in this directory;
 # it rewrites e2_alpha_eff.png and e2_alpha_eff.svg.
@@ -8,75 +8,117 @@ set encoding utf8
 data = 'e2_alpha_eff.csv'
 if (!exists('png_out')) png_out = 'e2_alpha_eff.png'
 if (!exists('svg_out')) svg_out = 'e2_alpha_eff.svg'
-set linetype 1 lc rgb '#0072b2'
-set linetype 2 lc rgb '#d55e00'
-set linetype 3 lc rgb '#009e73'
-set linetype 4 lc rgb '#cc79a7'
-set linetype 5 lc rgb '#e69f00'
-set linetype 6 lc rgb '#56b4e9'
-set linetype 7 lc rgb '#000000'
-set linetype 8 lc rgb '#f0e442'
-set linetype cycle 8
-set style line 100 lc rgb '#dddddd' lw 1
-set grid back ls 100
-set key below samplen 2
-set samples 200
-set xlabel 'initialization scale alpha'
-set ylabel 'alpha_eff(inf)'
-set logscale x
-set format x '1e%L'
-set logscale y
-set format y '1e%L'
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 do for [pass = 1:2] {
   if (pass == 1) {
-    set terminal pngcairo noenhanced size 1120,880 font 'sans-serif,10'
+    set terminal pngcairo noenhanced size 1120,938 font 'sans-serif,10'
     set output png_out
   } else {
-    set terminal svg noenhanced size 1120,880 dynamic font 'sans-serif,10' background rgb 'white'
+    set terminal svg noenhanced size 1120,938 dynamic font 'sans-serif,10' background rgb 'white'
     set output svg_out
   }
-  set multiplot layout 2,2 title 'alpha_eff(inf): integrated flow (points) and T3 prediction (lines)'
-  set title 'sign=positive depth=2'
-  plot data every ::0::8 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'WN q=0.05', \
-       data every ::0::8 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::9::17 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2', \
-       data every ::9::17 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::18::26 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2 const-ratio', \
-       data every ::18::26 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::27::35 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=1', \
-       data every ::27::35 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'alpha_eff_predicted (predicted)'
-  set title 'sign=positive depth=3'
-  plot data every ::36::44 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'WN q=0.05', \
-       data every ::36::44 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::45::53 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2', \
-       data every ::45::53 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::54::62 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2 const-ratio', \
-       data every ::54::62 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::63::71 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=1', \
-       data every ::63::71 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'alpha_eff_predicted (predicted)'
-  set title 'sign=signed depth=2'
-  plot data every ::72::80 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'WN q=0.05', \
-       data every ::72::80 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::81::89 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2', \
-       data every ::81::89 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::90::98 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2 const-ratio', \
-       data every ::90::98 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::99::107 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=1', \
-       data every ::99::107 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'alpha_eff_predicted (predicted)'
-  set title 'sign=signed depth=3'
-  plot data every ::108::116 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'WN q=0.05', \
-       data every ::108::116 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::117::125 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2', \
-       data every ::117::125 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::126::134 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2 const-ratio', \
-       data every ::126::134 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::135::143 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=1', \
-       data every ::135::143 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'alpha_eff_predicted (predicted)'
+  set linetype 1 lc rgb '#0072b2'
+  set linetype 2 lc rgb '#d55e00'
+  set linetype 3 lc rgb '#009e73'
+  set linetype 4 lc rgb '#cc79a7'
+  set linetype 5 lc rgb '#e69f00'
+  set linetype 6 lc rgb '#56b4e9'
+  set linetype 7 lc rgb '#000000'
+  set linetype 8 lc rgb '#f0e442'
+  set linetype cycle 8
+  set style line 100 lc rgb '#dddddd' lw 1
+  set border
+  set tics
+  set grid back ls 100
+  unset key
+  set samples 200
+  set xlabel 'initialization scale alpha'
+  set ylabel 'alpha_eff(inf)'
+  unset logscale
+  set logscale x
+  set format x '1e%L'
+  set logscale y
+  set format y '1e%L'
+  set xrange [*:*]
+  set yrange [1e-04:*]
+  set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+  set multiplot title "alpha_eff(inf): integrated flow (points), T3 prediction (lines), cap beta_inf as alpha -> inf (dashed)\nN = 60, M = 20, s = 3, 3 trials"
+  set origin 0.00000,0.50320
+  set size 0.50000,0.44776
+  set title "sign=positive L=2\nleft out: 6 not converged\noff the axis: 4 below 1e-04"
+  plot data every ::0::8 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::9::17 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::18::26 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::27::35 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::0::8 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::0::8 using 'alpha':'beta_inf_median' with lines lc 1 dt 2 lw 1.5 notitle, \
+       data every ::9::17 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::9::17 using 'alpha':'beta_inf_median' with lines lc 2 dt 2 lw 1.5 notitle, \
+       data every ::18::26 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::18::26 using 'alpha':'beta_inf_median' with lines lc 3 dt 2 lw 1.5 notitle, \
+       data every ::27::35 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 1 lw 1.5 notitle, \
+       data every ::27::35 using 'alpha':'beta_inf_median' with lines lc 4 dt 2 lw 1.5 notitle, \
+       x with lines lc rgb '#000000' dt 4 lw 1.2 notitle
+  set origin 0.50000,0.50320
+  set size 0.50000,0.44776
+  set title "sign=positive L=3\nleft out: 21 not converged\noff the axis: 1 below 1e-04"
+  plot data every ::36::44 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::45::53 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::54::62 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::63::71 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::36::44 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::36::44 using 'alpha':'beta_inf_median' with lines lc 1 dt 2 lw 1.5 notitle, \
+       data every ::45::53 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::45::53 using 'alpha':'beta_inf_median' with lines lc 2 dt 2 lw 1.5 notitle, \
+       data every ::54::62 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::54::62 using 'alpha':'beta_inf_median' with lines lc 3 dt 2 lw 1.5 notitle, \
+       data every ::63::71 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 1 lw 1.5 notitle, \
+       data every ::63::71 using 'alpha':'beta_inf_median' with lines lc 4 dt 2 lw 1.5 notitle, \
+       x with lines lc rgb '#000000' dt 4 lw 1.2 notitle
+  set origin 0.00000,0.05544
+  set size 0.50000,0.44776
+  set title "sign=signed L=2\noff the axis: 4 below 1e-04"
+  plot data every ::72::80 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::81::89 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::90::98 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::99::107 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::72::80 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::72::80 using 'alpha':'beta_inf_median' with lines lc 1 dt 2 lw 1.5 notitle, \
+       data every ::81::89 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::81::89 using 'alpha':'beta_inf_median' with lines lc 2 dt 2 lw 1.5 notitle, \
+       data every ::90::98 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::90::98 using 'alpha':'beta_inf_median' with lines lc 3 dt 2 lw 1.5 notitle, \
+       data every ::99::107 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 1 lw 1.5 notitle, \
+       data every ::99::107 using 'alpha':'beta_inf_median' with lines lc 4 dt 2 lw 1.5 notitle, \
+       x with lines lc rgb '#000000' dt 4 lw 1.2 notitle
+  set origin 0.50000,0.05544
+  set size 0.50000,0.44776
+  set title "sign=signed L=3\nleft out: 12 not converged"
+  plot data every ::108::116 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::117::125 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::126::134 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::135::143 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::108::116 using 'alpha':'alpha_eff_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::108::116 using 'alpha':'beta_inf_median' with lines lc 1 dt 2 lw 1.5 notitle, \
+       data every ::117::125 using 'alpha':'alpha_eff_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::117::125 using 'alpha':'beta_inf_median' with lines lc 2 dt 2 lw 1.5 notitle, \
+       data every ::126::134 using 'alpha':'alpha_eff_predicted_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::126::134 using 'alpha':'beta_inf_median' with lines lc 3 dt 2 lw 1.5 notitle, \
+       data every ::135::143 using 'alpha':'alpha_eff_predicted_median' with lines lc 4 dt 1 lw 1.5 notitle, \
+       data every ::135::143 using 'alpha':'beta_inf_median' with lines lc 4 dt 2 lw 1.5 notitle, \
+       x with lines lc rgb '#000000' dt 4 lw 1.2 notitle
+  set origin 0,0
+  set size 1,0.05544
+  unset title; unset xlabel; unset ylabel; unset border; unset tics; unset grid; unset logscale
+  set offsets 0, 0, 0, 0
+  set key center center horizontal Left reverse maxcols 5 samplen 2 width 1
+  set xrange [0:1]; set yrange [0:1]
+  plot NaN with points lc 1 pt 7 ps 0.8 lw 1.5 title 'WN q=0.05', \
+       NaN with points lc 2 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2', \
+       NaN with points lc 3 pt 7 ps 0.8 lw 1.5 title 'WN q=0.2 const-ratio', \
+       NaN with points lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=1', \
+       NaN with lines lc rgb '#444444' dt 1 lw 1.5 title 'T3 prediction', \
+       NaN with lines lc rgb '#444444' dt 2 lw 1.5 title 'beta_inf (alpha -> inf)', \
+       NaN with lines lc rgb '#000000' dt 4 lw 1.2 title 'alpha_eff = alpha (GF)'
   unset multiplot
   set output
 }

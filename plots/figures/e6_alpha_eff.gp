@@ -1,4 +1,4 @@
-# e6_alpha_eff: alpha_eff: discrete (points) and the flow with the same rates (dashed)
+# e6_alpha_eff: alpha_eff: discrete (points) and the flow with the same rates (lines)
 # Drawn by wnflow from e6_alpha_eff.csv (the data exactly as plotted).
 # Restyle: edit this file, then run `gnuplot e6_alpha_eff.gp` in this directory;
 # it rewrites e6_alpha_eff.png and e6_alpha_eff.svg.
@@ -8,65 +8,84 @@ set encoding utf8
 data = 'e6_alpha_eff.csv'
 if (!exists('png_out')) png_out = 'e6_alpha_eff.png'
 if (!exists('svg_out')) svg_out = 'e6_alpha_eff.svg'
-set linetype 1 lc rgb '#0072b2'
-set linetype 2 lc rgb '#d55e00'
-set linetype 3 lc rgb '#009e73'
-set linetype 4 lc rgb '#cc79a7'
-set linetype 5 lc rgb '#e69f00'
-set linetype 6 lc rgb '#56b4e9'
-set linetype 7 lc rgb '#000000'
-set linetype 8 lc rgb '#f0e442'
-set linetype cycle 8
-set style line 100 lc rgb '#dddddd' lw 1
-set grid back ls 100
-set key below samplen 2
-set samples 200
-set xlabel 'initialization scale alpha'
-set ylabel 'alpha_eff'
-set logscale x
-set format x '1e%L'
-set logscale y
-set format y '1e%L'
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 do for [pass = 1:2] {
   if (pass == 1) {
-    set terminal pngcairo noenhanced size 1120,880 font 'sans-serif,10'
+    set terminal pngcairo noenhanced size 1120,920 font 'sans-serif,10'
     set output png_out
   } else {
-    set terminal svg noenhanced size 1120,880 dynamic font 'sans-serif,10' background rgb 'white'
+    set terminal svg noenhanced size 1120,920 dynamic font 'sans-serif,10' background rgb 'white'
     set output svg_out
   }
-  set multiplot layout 2,2 title 'alpha_eff: discrete (points) and the flow with the same rates (dashed)'
-  set title 'L=2'
-  plot data every ::0::4 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
-       data every ::0::4 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::5::11 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
-       data every ::5::11 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::12::18 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
-       data every ::12::18 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::19::25 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid', \
-       data every ::19::25 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'flow'
-  set title 'L=3'
-  plot data every ::26::29 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
-       data every ::26::29 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::30::35 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
-       data every ::30::35 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::36::39 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
-       data every ::36::39 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::40::42 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid', \
-       data every ::40::42 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'flow'
-  set title 'L=4'
-  plot data every ::43::46 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
-       data every ::43::46 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::47::52 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
-       data every ::47::52 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       data every ::53::56 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
-       data every ::53::56 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 2 lw 1.5 notitle, \
-       data every ::57::59 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid', \
-       data every ::57::59 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'flow'
+  set linetype 1 lc rgb '#0072b2'
+  set linetype 2 lc rgb '#d55e00'
+  set linetype 3 lc rgb '#009e73'
+  set linetype 4 lc rgb '#cc79a7'
+  set linetype 5 lc rgb '#e69f00'
+  set linetype 6 lc rgb '#56b4e9'
+  set linetype 7 lc rgb '#000000'
+  set linetype 8 lc rgb '#f0e442'
+  set linetype cycle 8
+  set style line 100 lc rgb '#dddddd' lw 1
+  set border
+  set tics
+  set grid back ls 100
+  unset key
+  set samples 200
+  set xlabel 'initialization scale alpha'
+  set ylabel 'alpha_eff'
+  unset logscale
+  set logscale x
+  set format x '1e%L'
+  set logscale y
+  set format y '1e%L'
+  set xrange [*:*]
+  set yrange [1e-06:*]
+  set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+  set multiplot title "alpha_eff: discrete (points) and the flow with the same rates (lines)\nN = 60, M = 20, s = 3, 3 trials"
+  set origin 0.00000,0.49348
+  set size 0.50000,0.45652
+  set title "L=2\nleft out: 12 not converged, 2 diverged\noff the axis: 1 <= 0, 5 below 1e-06"
+  plot data every ::0::6 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::7::13 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::14::20 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::21::27 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::0::6 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::7::13 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::14::20 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::21::27 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 1 lw 1.5 notitle
+  set origin 0.50000,0.49348
+  set size 0.50000,0.45652
+  set title "L=3\nleft out: 38 not converged\noff the axis: 2 below 1e-06"
+  plot data every ::28::34 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::35::41 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::42::48 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::49::55 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::28::34 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::35::41 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::42::48 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::49::55 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 1 lw 1.5 notitle
+  set origin 0.00000,0.03696
+  set size 0.50000,0.45652
+  set title "L=4\nleft out: 33 not converged, 6 diverged\noff the axis: 1 <= 0, 1 below 1e-06"
+  plot data every ::56::62 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::63::69 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::70::76 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::77::83 using 'alpha':'alpha_eff_median':'alpha_eff_q1':'alpha_eff_q3' with yerrorbars lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::56::62 using 'alpha':'alpha_eff_flow_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::63::69 using 'alpha':'alpha_eff_flow_median' with lines lc 2 dt 1 lw 1.5 notitle, \
+       data every ::70::76 using 'alpha':'alpha_eff_flow_median' with lines lc 3 dt 1 lw 1.5 notitle, \
+       data every ::77::83 using 'alpha':'alpha_eff_flow_median' with lines lc 4 dt 1 lw 1.5 notitle
+  set origin 0,0
+  set size 1,0.03696
+  unset title; unset xlabel; unset ylabel; unset border; unset tics; unset grid; unset logscale
+  set offsets 0, 0, 0, 0
+  set key center center horizontal Left reverse maxcols 5 samplen 2 width 1
+  set xrange [0:1]; set yrange [0:1]
+  plot NaN with points lc 1 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD curvature', \
+       NaN with points lc 2 pt 7 ps 0.8 lw 1.5 title 'classic WN-GD grid', \
+       NaN with points lc 3 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD curvature', \
+       NaN with points lc 4 pt 7 ps 0.8 lw 1.5 title 'polar WN-GD grid', \
+       NaN with lines lc rgb '#444444' dt 1 lw 1.5 title 'the flow with the same rates'
   unset multiplot
   set output
 }

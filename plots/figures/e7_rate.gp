@@ -8,47 +8,63 @@ set encoding utf8
 data = 'e7_rate.csv'
 if (!exists('png_out')) png_out = 'e7_rate.png'
 if (!exists('svg_out')) svg_out = 'e7_rate.svg'
-set linetype 1 lc rgb '#0072b2'
-set linetype 2 lc rgb '#d55e00'
-set linetype 3 lc rgb '#009e73'
-set linetype 4 lc rgb '#cc79a7'
-set linetype 5 lc rgb '#e69f00'
-set linetype 6 lc rgb '#56b4e9'
-set linetype 7 lc rgb '#000000'
-set linetype 8 lc rgb '#f0e442'
-set linetype cycle 8
-set style line 100 lc rgb '#dddddd' lw 1
-set grid back ls 100
-set key below samplen 2
-set samples 200
-set xlabel 'ratio q'
-set ylabel 'lambda (loss ~ exp(-2 lambda t))'
-set logscale x
-set format x '1e%L'
-set logscale y
-set format y '1e%L'
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 do for [pass = 1:2] {
   if (pass == 1) {
-    set terminal pngcairo noenhanced size 1120,460 font 'sans-serif,10'
+    set terminal pngcairo noenhanced size 1120,500 font 'sans-serif,10'
     set output png_out
   } else {
-    set terminal svg noenhanced size 1120,460 dynamic font 'sans-serif,10' background rgb 'white'
+    set terminal svg noenhanced size 1120,500 dynamic font 'sans-serif,10' background rgb 'white'
     set output svg_out
   }
-  set multiplot layout 1,2 title 'Local rate lambda at the limit vs q (points: fitted, lines: T5)'
-  set title 'depth=2'
-  plot data every ::0::6 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'constant-rates', \
-       data every ::0::6 using 'ratio':'rate_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::7::13 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'constant-ratio', \
-       data every ::7::13 using 'ratio':'rate_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'rate_predicted (predicted)'
-  set title 'depth=3'
-  plot data every ::14::20 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'constant-rates', \
-       data every ::14::20 using 'ratio':'rate_predicted_median' with lines lc 1 dt 2 lw 1.5 notitle, \
-       data every ::21::27 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'constant-ratio', \
-       data every ::21::27 using 'ratio':'rate_predicted_median' with lines lc 2 dt 2 lw 1.5 notitle, \
-       NaN with lines lc rgb '#444444' dt 2 title 'rate_predicted (predicted)'
+  set linetype 1 lc rgb '#0072b2'
+  set linetype 2 lc rgb '#d55e00'
+  set linetype 3 lc rgb '#009e73'
+  set linetype 4 lc rgb '#cc79a7'
+  set linetype 5 lc rgb '#e69f00'
+  set linetype 6 lc rgb '#56b4e9'
+  set linetype 7 lc rgb '#000000'
+  set linetype 8 lc rgb '#f0e442'
+  set linetype cycle 8
+  set style line 100 lc rgb '#dddddd' lw 1
+  set border
+  set tics
+  set grid back ls 100
+  unset key
+  set samples 200
+  set xlabel 'ratio q'
+  set ylabel 'lambda (loss ~ exp(-2 lambda t))'
+  unset logscale
+  set logscale x
+  set format x '1e%L'
+  set logscale y
+  set format y '1e%L'
+  set xrange [*:*]
+  set yrange [*:*]
+  set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+  set multiplot title "Local rate lambda at the limit vs q (points: fitted, lines: T5)\nN = 60, M = 20, s = 3, 3 trials"
+  set origin 0.00000,0.06800
+  set size 0.50000,0.84000
+  set title "L=2"
+  plot data every ::0::6 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::7::13 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::0::6 using 'ratio':'rate_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::7::13 using 'ratio':'rate_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle
+  set origin 0.50000,0.06800
+  set size 0.50000,0.84000
+  set title "L=3"
+  plot data every ::14::20 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorbars lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::21::27 using 'ratio':'rate_measured_median':'rate_measured_q1':'rate_measured_q3' with yerrorbars lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::14::20 using 'ratio':'rate_predicted_median' with lines lc 1 dt 1 lw 1.5 notitle, \
+       data every ::21::27 using 'ratio':'rate_predicted_median' with lines lc 2 dt 1 lw 1.5 notitle
+  set origin 0,0
+  set size 1,0.06800
+  unset title; unset xlabel; unset ylabel; unset border; unset tics; unset grid; unset logscale
+  set offsets 0, 0, 0, 0
+  set key center center horizontal Left reverse maxcols 3 samplen 2 width 1
+  set xrange [0:1]; set yrange [0:1]
+  plot NaN with points lc 1 pt 7 ps 0.8 lw 1.5 title 'constant-rates', \
+       NaN with points lc 2 pt 7 ps 0.8 lw 1.5 title 'constant-ratio', \
+       NaN with lines lc rgb '#444444' dt 1 lw 1.5 title 'T5 prediction'
   unset multiplot
   set output
 }

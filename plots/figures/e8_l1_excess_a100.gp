@@ -1,4 +1,4 @@
-# e8_l1_excess_a100: Relative l1 excess of the limit vs N, alpha = 100 (converged cells)
+# e8_l1_excess_a100: Relative l1 excess of the limit vs N, alpha = 100
 # Drawn by wnflow from e8_l1_excess_a100.csv (the data exactly as plotted).
 # Restyle: edit this file, then run `gnuplot e8_l1_excess_a100.gp` in this directory;
 # it rewrites e8_l1_excess_a100.png and e8_l1_excess_a100.svg.
@@ -8,77 +8,111 @@ set encoding utf8
 data = 'e8_l1_excess_a100.csv'
 if (!exists('png_out')) png_out = 'e8_l1_excess_a100.png'
 if (!exists('svg_out')) svg_out = 'e8_l1_excess_a100.svg'
-set linetype 1 lc rgb '#0072b2'
-set linetype 2 lc rgb '#d55e00'
-set linetype 3 lc rgb '#009e73'
-set linetype 4 lc rgb '#cc79a7'
-set linetype 5 lc rgb '#e69f00'
-set linetype 6 lc rgb '#56b4e9'
-set linetype 7 lc rgb '#000000'
-set linetype 8 lc rgb '#f0e442'
-set linetype cycle 8
-set style line 100 lc rgb '#dddddd' lw 1
-set grid back ls 100
-set key below samplen 2
-set samples 200
-set xlabel 'N (M = ceil(4 s ln(N/s)), s = 5)'
-set ylabel '(|x_inf|_1 - tau*) / tau*'
-set logscale x
-set format x '1e%L'
-set logscale y
-set format y '1e%L'
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 do for [pass = 1:2] {
   if (pass == 1) {
-    set terminal pngcairo noenhanced size 1680,880 font 'sans-serif,10'
+    set terminal pngcairo noenhanced size 1680,920 font 'sans-serif,10'
     set output png_out
   } else {
-    set terminal svg noenhanced size 1680,880 dynamic font 'sans-serif,10' background rgb 'white'
+    set terminal svg noenhanced size 1680,920 dynamic font 'sans-serif,10' background rgb 'white'
     set output svg_out
   }
-  set multiplot layout 2,3 title 'Relative l1 excess of the limit vs N, alpha = 100 (converged cells)'
-  set title 'sign=positive L=2'
-  plot data every ::0::3 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::4::7 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::8::11 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::12::14 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::15::17 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1', \
-       data every ::18::20 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc', \
-       data every ::21::24 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc const-ratio'
-  set title 'sign=positive L=3'
-  plot data every ::25::28 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::29::32 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::33::36 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::37::39 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::40::42 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1', \
-       data every ::43::45 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc', \
-       data every ::46::49 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc const-ratio'
-  set title 'sign=positive L=4'
-  plot data every ::50::53 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::54::57 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::58::61 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::62::64 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::65::67 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1', \
-       data every ::68::70 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc', \
-       data every ::71::74 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc const-ratio'
-  set title 'sign=signed L=2'
-  plot data every ::75::78 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::79::82 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::83::86 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::87::90 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::91::94 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1'
-  set title 'sign=signed L=3'
-  plot data every ::95::98 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::99::102 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::103::106 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::107::110 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::111::114 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1'
-  set title 'sign=signed L=4'
-  plot data every ::115::118 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
-       data every ::119::122 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
-       data every ::123::126 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
-       data every ::127::130 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
-       data every ::131::134 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1'
+  set linetype 1 lc rgb '#0072b2'
+  set linetype 2 lc rgb '#d55e00'
+  set linetype 3 lc rgb '#009e73'
+  set linetype 4 lc rgb '#cc79a7'
+  set linetype 5 lc rgb '#e69f00'
+  set linetype 6 lc rgb '#56b4e9'
+  set linetype 7 lc rgb '#000000'
+  set linetype 8 lc rgb '#f0e442'
+  set linetype cycle 8
+  set style line 100 lc rgb '#dddddd' lw 1
+  set border
+  set tics
+  set grid back ls 100
+  unset key
+  set samples 200
+  set xlabel 'N (M = ceil(4 s ln(N/s)), s = 5)'
+  set ylabel '(|x_inf|_1 - tau*) / tau*'
+  unset logscale
+  set logscale x
+  set format x '1e%L'
+  set logscale y
+  set format y '1e%L'
+  set xrange [*:*]
+  set yrange [*:*]
+  set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+  set multiplot title "Relative l1 excess of the limit vs N, alpha = 100\nM = 60..130, s = 5, 10 trials"
+  set origin 0.00000,0.49348
+  set size 0.33333,0.45652
+  set title "sign=positive L=2\nleft out: 30 not converged, 15 failed"
+  plot data every ::0::3 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::4::7 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::8::11 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::12::15 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::16::19 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::20::23 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::24::27 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 8 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0.33333,0.49348
+  set size 0.33333,0.45652
+  set title "sign=positive L=3\nleft out: 47 not converged"
+  plot data every ::28::31 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::32::35 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::36::39 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::40::43 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::44::47 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::48::51 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::52::55 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 8 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0.66667,0.49348
+  set size 0.33333,0.45652
+  set title "sign=positive L=4\nleft out: 43 not converged\noff the axis: 4 <= 0"
+  plot data every ::56::59 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::60::63 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::64::67 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::68::71 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::72::75 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::76::79 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 7 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::80::83 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 8 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0.00000,0.03696
+  set size 0.33333,0.45652
+  set title "sign=signed L=2"
+  plot data every ::84::87 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::88::91 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::92::95 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::96::99 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::100::103 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::104::107 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0.33333,0.03696
+  set size 0.33333,0.45652
+  set title "sign=signed L=3"
+  plot data every ::108::111 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::112::115 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::116::119 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::120::123 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::124::127 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::128::131 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0.66667,0.03696
+  set size 0.33333,0.45652
+  set title "sign=signed L=4\noff the axis: 4 <= 0"
+  plot data every ::132::135 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 1 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::136::139 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 2 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::140::143 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 3 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::144::147 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 4 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::148::151 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 5 pt 7 ps 0.8 lw 1.5 notitle, \
+       data every ::152::155 using 'N':'l1_excess_median':'l1_excess_q1':'l1_excess_q3' with yerrorlines lc 6 pt 7 ps 0.8 lw 1.5 notitle
+  set origin 0,0
+  set size 1,0.03696
+  unset title; unset xlabel; unset ylabel; unset border; unset tics; unset grid; unset logscale
+  set offsets 0, 0, 0, 0
+  set key center center horizontal Left reverse maxcols 8 samplen 2 width 1
+  set xrange [0:1]; set yrange [0:1]
+  plot NaN with linespoints lc 1 pt 7 ps 0.8 lw 1.5 title 'GF', \
+       NaN with linespoints lc 2 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1/sqrt(N)', \
+       NaN with linespoints lc 3 pt 7 ps 0.8 lw 1.5 title 'GF alpha=1e-3', \
+       NaN with linespoints lc 4 pt 7 ps 0.8 lw 1.5 title 'WN q=0.01', \
+       NaN with linespoints lc 5 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1', \
+       NaN with linespoints lc 6 pt 7 ps 0.8 lw 1.5 title 'WN q=0.1 separate', \
+       NaN with linespoints lc 7 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc', \
+       NaN with linespoints lc 8 pt 7 ps 0.8 lw 1.5 title 'WN q=0.5qc const-ratio'
   unset multiplot
   set output
 }
