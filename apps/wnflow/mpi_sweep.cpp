@@ -18,7 +18,6 @@ bool built_with_mpi() { return false; }
 #else
 
 #include <mpi.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,13 +168,6 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-// CPU time of this process (user + system, every thread).
-double process_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 std::string host_name() {

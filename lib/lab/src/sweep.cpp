@@ -120,13 +120,6 @@ class JournalLock {
   int fd_ = -1;
 };
 
-// CPU time of this process so far (user + system, every thread).
-double process_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
 std::string format_seconds(double s) {
   if (!std::isfinite(s)) return "?";
   char buf[32];
@@ -169,6 +162,12 @@ class LocalCellRunner : public CellRunner {
 };
 
 }  // namespace
+
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const SweepOptions& options) {
   const auto start = Clock::now();

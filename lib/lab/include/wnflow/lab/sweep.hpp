@@ -62,6 +62,10 @@ struct SweepOptions {
   CellRunner* runner = nullptr;     // null: `threads` threads of this process
 };
 
+// CPU time of this process so far (user + system, every thread): what sweep_cpu_seconds
+// counts, and what the MPI runner reports per rank.
+double process_cpu_seconds();
+
 struct SweepSummary {
   std::string experiment;
   std::size_t total = 0, resumed = 0, ran = 0, failed = 0, not_converged = 0;
