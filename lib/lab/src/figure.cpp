@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -1128,11 +1127,6 @@ std::string build_script(const FigureSpec& spec, const FigureData& d, const Tabl
 // Running gnuplot
 // ----------------------------------------------------------------------------------------------
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // The line of gnuplot's output that says what went wrong: the first one naming a script
 // line, else the first non-blank one.
 std::string first_error_line(const std::string& output) {
@@ -1151,7 +1145,7 @@ std::string first_error_line(const std::string& output) {
 bool image_ok(const fs::path& p, bool png) {
   std::error_code ec;
   if (!fs::is_regular_file(p, ec) || fs::file_size(p, ec) == 0) return false;
-  const std::string content = slurp(p);
+  const std::string content = read_file_or_empty(p);
   if (png) return content.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0;
   return content.find("</svg>") != std::string::npos;
 }
@@ -1259,10 +1253,10 @@ void render(const FigureSpec& spec, const FigureData& d, const Table& rows, cons
     fail(std::string("cannot start gnuplot: ") + e.what());
   }
 
-  const std::string status_text = slurp(status);
+  const std::string status_text = read_file_or_empty(status);
   const int exit_status = status_text.empty() ? -1 : std::atoi(status_text.c_str());
   if (exit_status != 0) {
-    const std::string message = first_error_line(slurp(log));
+    const std::string message = first_error_line(read_file_or_empty(log));
     fail("gnuplot failed (exit status " + std::to_string(exit_status) + ")" + (message.empty() ? "" : ": " + message));
   }
   if (!image_ok(png_tmp, true)) fail("gnuplot left no PNG image (or an empty one)");

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <regex>
 #include <sstream>
@@ -55,12 +54,6 @@ std::string cell_text(const std::string& s) {
   in >> v;
   if (in && in.peek() == std::char_traits<char>::eof() && std::isfinite(v)) return number_text(v);
   return s;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw InputError("report: cannot read '" + p.string() + "'");
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // A figure path as given (absolute, or relative to the report directory; a path relative to
@@ -361,7 +354,7 @@ void write_report(const Report& report, const std::string& dir) {
       // Every inlined SVG gets its own id prefix: gnuplot's SVGs all define the same ids.
       const std::string prefix = "f" + std::to_string(i + 1) + "-" + std::to_string(k + 1) + "-";
       svgs[i].push_back(svg.empty() ? std::string()
-                                    : inline_svg(slurp(svg), prefix, svg.string(),
+                                    : inline_svg(read_file(svg), prefix, svg.string(),
                                                  report.sections[i].title + ": " + figure_name(f)));
     }
   write_file_atomically((fs::path(dir) / "report.md").string(), markdown(report, pngs, base));

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <wnflow/lab/csv.hpp>
+
 extern char** environ;
 
 namespace wnflow {
@@ -33,11 +35,6 @@ constexpr int kWidth = 1280;
 // verification table); Chromium's time grows with the height, about 1 s per 2000 px on 2 cores.
 constexpr int kMaxHeight = 60000;
 constexpr const char* kHeightId = "wnflow-page-height";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // A scratch directory (Chromium's profile, its output, the measuring copy), removed on exit.
 struct ScratchDir {
@@ -188,7 +185,7 @@ ScreenshotOutcome screenshot_report(const std::string& dir, const std::string& b
     out.reason = "neither chromium nor chromium-browser is on PATH (scripts/install-deps.sh installs chromium)";
     return out;
   }
-  const std::string page = slurp(html);
+  const std::string page = read_file_or_empty(html);
   const std::size_t body_end = page.rfind("</body>");
   if (page.empty() || body_end == std::string::npos) {
     out.reason = "'" + html.string() + "' is missing or has no </body>";
@@ -237,7 +234,7 @@ ScreenshotOutcome screenshot_report(const std::string& dir, const std::string& b
     return out;
   }
   std::smatch m;
-  const std::string dumped = slurp(dom);
+  const std::string dumped = read_file_or_empty(dom);
   static const std::regex height_re(std::string("id=\"") + kHeightId + "\">([0-9]{1,9})<");
   if (!std::regex_search(dumped, m, height_re) || std::stoi(m[1].str()) <= 0) {
     out.reason = name + " did not lay out report.html (no page height in its DOM)";
@@ -257,7 +254,7 @@ ScreenshotOutcome screenshot_report(const std::string& dir, const std::string& b
     out.reason = why + " while taking the screenshot";
     return out;
   }
-  const auto [w, h] = png_size(slurp(tmp.path));
+  const auto [w, h] = png_size(read_file_or_empty(tmp.path));
   if (w != kWidth || h != height) {
     out.reason = name + " wrote no " + std::to_string(kWidth) + "x" + std::to_string(height) + " PNG";
     return out;

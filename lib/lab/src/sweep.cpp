@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -33,12 +32,6 @@ using Rows = std::vector<std::vector<std::string>>;
 using Clock = std::chrono::steady_clock;
 
 bool file_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open '" + path + "'");
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 void require_writable_dir(const std::string& dir) {
   const std::string probe = dir + "/.wnflow-write-test." + std::to_string(::getpid());
@@ -192,7 +185,7 @@ SweepSummary run_sweep(const Experiment& e, const std::string& out_dir, const Sw
   JournalLock journal_lock(meta_path);
   // Resume: a journal is only used together with the config it was written for.
   if (file_exists(summary.journal_path)) {
-    if (!file_exists(meta_path) || slurp(meta_path) != e.result_json + "\n")
+    if (!file_exists(meta_path) || read_file(meta_path) != e.result_json + "\n")
       throw InputError("journal '" + summary.journal_path + "' was written for another config of experiment '" +
                        e.name + "': remove " + e.name + ".journal.* or use another output directory");
     const Table journal = Table::read(summary.journal_path, /*accept_partial_last_line=*/true);

@@ -58,4 +58,10 @@ void write_vector_csv(const std::string& path, const Eigen::Ref<const Vector>& v
 // temporary file is removed, `path` is left as it was, and InputError names `path`.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// The whole file as bytes; InputError "cannot open '<path>'" if it cannot be opened.
+std::string read_file(const std::string& path);
+// The whole file as bytes, or "" if it cannot be opened (for files whose absence the caller
+// checks by their content, e.g. a child process's output).
+std::string read_file_or_empty(const std::string& path);
+
 }  // namespace wnflow
